@@ -1,0 +1,129 @@
+"""The test databases of a run: which aliases, creating them, guarding the others, destroying them.
+
+This is the module that talks to Django's database layer.
+"""
+
+import unittest
+import warnings
+
+from django.db import DatabaseError, connections
+from django.test import SimpleTestCase, TestCase
+from django.test.runner import DiscoverRunner
+from django.test.testcases import _DatabaseFailure
+
+from nose_fastfixtures.errors import ConfigError
+
+def test_kind(case):
+    """The Django runner's ordering group of a test case (see ordering.KINDS)."""
+    if isinstance(case, TestCase):
+        return "testcase"
+    if isinstance(case, SimpleTestCase):
+        return "simple"
+    return "other"
+
+
+def databases_for(cases):
+    """``{alias: serialized}`` for the tests about to run, decided as Django's runner does.
+
+    Tests that are not Django test cases (nose test functions and classes, plain
+    unittest cases) get the ``default`` test database, as django-nose gave them,
+    so they never reach a real database.
+    """
+    runner = DiscoverRunner(verbosity=0, interactive=False)
+    cases = list(cases)
+    databases = runner.get_databases(unittest.TestSuite(
+        case for case in cases if isinstance(case, SimpleTestCase)
+    ))
+    if any(not isinstance(case, SimpleTestCase) for case in cases):
+        databases.setdefault("default", False)
+    return databases
+
+
+# connection.display_name needs a live connection on MySQL, so name vendors here.
+_VENDOR_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "sqlite": "SQLite",
+                 "oracle": "Oracle"}
+
+
+def describe(alias):
+    """'PostgreSQL at 127.0.0.1:5432' for an alias, for error messages."""
+    connection = connections[alias]
+    settings = connection.settings_dict
+    where = settings.get("HOST") or "localhost"
+    if settings.get("PORT"):
+        where = f"{where}:{settings['PORT']}"
+    if connection.vendor == "sqlite":
+        where = settings.get("NAME") or "memory"
+    return f"{_VENDOR_NAMES.get(connection.vendor, connection.vendor)} database of alias {alias!r} ({where})"
+
+
+def check_reachable(aliases):
+    """Connect to each server once, so an unreachable one is one clear error before any setup."""
+    for alias in aliases:
+        connection = connections[alias]
+        if connection.vendor == "sqlite":
+            continue
+        try:
+            with warnings.catch_warnings():  # PostgreSQL's "unable to connect to 'postgres'"
+                warnings.simplefilter("ignore", RuntimeWarning)
+                with connection._nodb_cursor():
+                    pass
+        except DatabaseError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ConfigError(
+                f"cannot reach the {describe(alias)}: {first_line}; "
+                f"start the server or fix DATABASES[{alias!r}] in the settings"
+            ) from exc
+
+
+class TestDatabases:
+    """The test databases of one run: created by ``setup``, destroyed by ``teardown``."""
+
+    def __init__(self, verbosity=1):
+        self.runner = DiscoverRunner(verbosity=verbosity, interactive=False)
+        self.old_config = None
+        self.guarded = []
+
+    def setup(self, databases):
+        """Create the test database of every alias in *databases* and run the system checks."""
+        from django.core.management.base import SystemCheckError
+
+        check_reachable(databases)
+        serialized = {alias for alias, serialize in databases.items() if serialize}
+        try:
+            self.old_config = self.runner.setup_databases(
+                aliases=databases, serialized_aliases=serialized
+            )
+        except DatabaseError as exc:
+            raise ConfigError(f"could not create the test databases: {exc}") from exc
+        self.guard_unused(set(databases))
+        try:
+            self.runner.run_checks(databases)
+        except SystemCheckError as exc:
+            raise ConfigError(f"Django's system checks failed:\n{exc}") from exc
+
+    def guard_unused(self, used):
+        """Refuse queries to aliases whose test database was not created.
+
+        Their connections still point at the real databases; a test that reaches
+        one gets an error, as a SimpleTestCase would, instead of touching real data.
+        """
+        for alias in connections:
+            if alias in used:
+                continue
+            connection = connections[alias]
+            for name, operation in SimpleTestCase._disallowed_connection_methods:
+                message = (
+                    f"Database {operation} to {alias!r} are not allowed: no test in this run "
+                    f"lists {alias!r} in its databases, so no test database was created for it."
+                )
+                original = getattr(connection, name)
+                setattr(connection, name, _DatabaseFailure(original, message))
+                self.guarded.append((connection, name, original))
+
+    def teardown(self):
+        for connection, name, original in reversed(self.guarded):
+            setattr(connection, name, original)
+        self.guarded = []
+        if self.old_config is not None:
+            old_config, self.old_config = self.old_config, None
+            self.runner.teardown_databases(old_config)

@@ -1,0 +1,22 @@
+"""The order Django's runner gives test classes, as a pure function over descriptions."""
+
+# Django's DiscoverRunner runs tests that failed to load first, then TestCase classes,
+# then the other SimpleTestCase classes (TransactionTestCase, LiveServerTestCase...),
+# then everything else, keeping discovery order inside each group.
+KINDS = ("failure", "testcase", "simple", "other")
+_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+
+
+def django_order(units, kind_of):
+    """Return *units* in Django's order; *kind_of(unit)* is one of KINDS."""
+    return sorted(units, key=lambda unit: rank(kind_of(unit)))
+
+
+def group_kind(kinds):
+    """The kind of a group that has to stay together: that of its earliest member."""
+    return min(kinds, key=rank, default="other")
+
+
+def rank(kind):
+    """Position of *kind* in Django's order, for sort keys."""
+    return _RANK[kind]

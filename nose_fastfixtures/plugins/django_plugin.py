@@ -1,0 +1,131 @@
+"""``--with-django``: run a Django project's tests under nose with Django's own outcomes."""
+
+import atexit
+import importlib.util
+import os
+
+from nose.plugins import Plugin
+from nose.suite import ContextSuiteFactory, LazySuite
+
+from nose_fastfixtures import django_env, labels, ordering, suites
+from nose_fastfixtures.errors import FastFixturesError, exit_with
+from nose_fastfixtures.unittest_compat import (
+    UnittestContextSuite,
+    count_unexpected_successes,
+    run_with_unittest_result,
+)
+
+# The other plugins of the suite that switch this one on.
+NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db")
+
+
+def is_module(name):
+    """Whether *name* imports as a module (its parent packages get imported to find out)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except Exception:  # a parent that is not a package, or that fails to import
+        return False
+
+
+def test_kind(test):
+    """Django's ordering group (ordering.KINDS) of one loaded test."""
+    if suites.loading_failure(test):
+        return "failure"
+    from nose_fastfixtures.databases import test_kind as case_kind
+
+    return case_kind(suites.unwrap(test))
+
+
+def unit_kind(unit):
+    return ordering.group_kind(test_kind(test) for test in suites.iter_tests(unit))
+
+
+class DjangoPlugin(Plugin):
+    """Run Django tests: settings, test databases, system checks and Django's test order."""
+
+    name = "django"
+    score = 5000  # before every plugin that needs Django set up
+
+    def options(self, parser, env):
+        super().options(parser, env)
+        parser.add_option(
+            "--django-settings", dest="django_settings", metavar="MODULE",
+            default=env.get("NOSE_DJANGO_SETTINGS"),
+            help="Django settings module; else django-settings in [nosetests] of "
+                 "setup.cfg/nose.cfg, else DJANGO_SETTINGS_MODULE [NOSE_DJANGO_SETTINGS]",
+        )
+
+    def configure(self, options, conf):
+        super().configure(options, conf)
+        wanted_by = [name for name in NEEDS_DJANGO
+                     if getattr(options, "enable_plugin_" + name.replace("-", "_"), False)]
+        self.enabled = bool(self.enabled or wanted_by)
+        if not self.enabled:
+            return
+        self.settings_option = options.django_settings
+        self.verbosity = conf.verbosity
+        self.explicit_labels = bool(conf.testNames)
+        self.databases = None
+
+    def begin(self):
+        try:
+            settings = django_env.choose_settings(self.settings_option, os.environ)
+            django_env.start_django(settings, self.conf.workingDir)
+        except FastFixturesError as error:
+            exit_with(error)
+        django_env.setup_test_environment()
+
+    def prepareTestLoader(self, loader):
+        loader.suiteClass = ContextSuiteFactory(config=loader.config, suiteClass=UnittestContextSuite)
+        load_names = loader.loadTestsFromNames
+
+        def loadTestsFromNames(names, module=None):
+            if not self.explicit_labels:
+                return load_names(names, module)
+            try:
+                return loader.suiteClass([self._load_label(load_names, name, module) for name in names])
+            except FastFixturesError as error:
+                exit_with(error)
+
+        loader.loadTestsFromNames = loadTestsFromNames
+
+    def _load_label(self, load_names, label, module):
+        suite = suites.materialize(load_names([labels.to_nose_name(label, is_module)], module))
+        labels.check_label_matched(label, [suites.loading_failure(t) for t in suites.iter_tests(suite)])
+        return suite
+
+    def prepareTest(self, test):
+        units = suites.split_into_units(suites.materialize(test))
+        for unit in units:
+            suites.sort_inside(unit, key=lambda child: ordering.rank(unit_kind(child)))
+        ordered = LazySuite(ordering.django_order(units, unit_kind))
+        self._setup_databases(ordered)
+        return ordered
+
+    def _setup_databases(self, suite):
+        from nose_fastfixtures.databases import TestDatabases, databases_for
+
+        cases = [suites.unwrap(test) for test in suites.iter_tests(suite)
+                 if not suites.loading_failure(test)]
+        self.databases = TestDatabases(self.verbosity)
+        atexit.register(self._teardown)
+        try:
+            self.databases.setup(databases_for(cases))
+        except FastFixturesError as error:
+            self._teardown()
+            exit_with(error)
+
+    def prepareTestCase(self, test):
+        return run_with_unittest_result(test)
+
+    def prepareTestResult(self, result):
+        count_unexpected_successes(result)
+
+    def finalize(self, result):
+        self._teardown()
+
+    def _teardown(self):
+        if self.databases is not None:
+            databases, self.databases = self.databases, None
+            databases.teardown()
+            django_env.teardown_test_environment()

@@ -1,0 +1,95 @@
+"""Walking nose's lazy test suites: load them once, list their tests, find their classes."""
+
+import unittest
+from inspect import isclass
+
+from nose.case import Test
+from nose.failure import Failure
+from nose.suite import ContextSuite, LazySuite
+
+
+def materialize(suite):
+    """Load every lazy sub-suite of *suite* now, in place, and return *suite*.
+
+    Nose loads modules while the run iterates its suites; Django needs to know
+    every test before the run to create the right databases. The loaded tests are
+    put back into each suite, so running it afterwards runs exactly the same tests.
+    """
+    if _is_generator_suite(suite):
+        return suite  # a test generator's body runs when iterated: keep it for the run
+    if isinstance(suite, LazySuite):
+        children = [materialize(child) for child in suite._tests]
+        suite._tests = children
+    elif isinstance(suite, unittest.TestSuite):
+        suite._tests = [materialize(child) for child in suite._tests]
+    return suite
+
+
+def iter_tests(suite):
+    """Yield the leaf tests of a materialized *suite* (nose ``Test`` wrappers, mostly)."""
+    if _is_generator_suite(suite):
+        yield suite
+        return
+    if isinstance(suite, LazySuite):
+        children = list(suite._precache)
+    elif isinstance(suite, unittest.TestSuite):
+        children = list(suite._tests)
+    else:
+        yield suite
+        return
+    for child in children:
+        yield from iter_tests(child)
+
+
+def _is_generator_suite(suite):
+    """Nose marks the suite of a test generator as one that cannot be split."""
+    return isinstance(suite, ContextSuite) and not suite.can_split
+
+
+def unwrap(test):
+    """The test object nose wraps: a unittest case, a nose function case or a Failure."""
+    return test.test if isinstance(test, Test) else test
+
+
+def loading_failure(test):
+    """``(exc_type, exc_value)`` if *test* is a nose Failure made while loading, else None."""
+    inner = unwrap(test)
+    if isinstance(inner, Failure):
+        return inner.exc_class, inner.exc_val
+    return None
+
+
+def _children(suite):
+    return list(suite._precache) if isinstance(suite, LazySuite) else list(suite._tests)
+
+
+def _is_unit(suite):
+    """A suite that must run whole: a class, or a module or package with nose fixtures."""
+    if _is_generator_suite(suite):
+        return True
+    context = getattr(suite, "context", None)
+    if not isinstance(suite, ContextSuite) or context is None:
+        return False
+    return isclass(context) or suite.implementsAnyFixture(context, None)
+
+
+def split_into_units(suite):
+    """Cut a materialized suite into the pieces that may be reordered freely.
+
+    Classes are units (their fixtures wrap their tests), and so are modules and
+    packages that define nose fixtures (``setup_module``...), with everything inside
+    them. Suites of modules and packages without fixtures dissolve into their units.
+    """
+    if not isinstance(suite, unittest.TestSuite) or _is_unit(suite):
+        return [suite]
+    return [unit for child in _children(suite) for unit in split_into_units(child)]
+
+
+def sort_inside(suite, key):
+    """Sort the children of a unit that holds several classes, recursively, by *key*."""
+    if isinstance(suite, unittest.TestSuite) and not _is_generator_suite(suite):
+        children = sorted(_children(suite), key=key)
+        for child in children:
+            sort_inside(child, key)
+        suite._tests = children
+    return suite

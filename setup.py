@@ -1,0 +1,39 @@
+"""Packaging for nose_fastfixtures."""
+
+import re
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "nose_fastfixtures/__init__.py").read_text()).group(1)
+
+setup(
+    name="nose_fastfixtures",
+    version=VERSION,
+    description="nose plugins that make Django test suites several times faster without changing outcomes",
+    long_description=(HERE / "README.rst").read_text(),
+    long_description_content_type="text/x-rst",
+    license="BSD-3-Clause",
+    packages=find_packages(include=["nose_fastfixtures", "nose_fastfixtures.*"]),
+    python_requires=">=3.10",
+    # pynose provides the `nose` package; the `nose` distribution itself is broken on
+    # Python 3.10+ and would overwrite pynose's files, so it is never a dependency.
+    install_requires=["pynose>=1.5", "Django>=5.2"],
+    extras_require={
+        "postgresql": ["psycopg[binary]>=3.1"],
+        "mysql": ["mysqlclient>=2.2"],
+    },
+    entry_points={
+        "nose.plugins.0.10": [
+            "django = nose_fastfixtures.plugins.django_plugin:DjangoPlugin",
+        ],
+    },
+    classifiers=[
+        "Framework :: Django",
+        "Framework :: Django :: 5.2",
+        "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3.11",
+        "Topic :: Software Development :: Testing",
+    ],
+)
