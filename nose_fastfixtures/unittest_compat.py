@@ -73,6 +73,10 @@ class UnittestResult:
         else:
             setattr(self._proxy, name, value)
 
+    @property
+    def failfast(self):  # read by subTest; nose's proxy does not forward it
+        return getattr(self._proxy.result, "failfast", False)
+
     def addExpectedFailure(self, test, err):
         self._proxy.result.addExpectedFailure(self._proxy.test, err)
 

@@ -1,0 +1,167 @@
+"""``nosetests --with-django`` from the outside: labels, bad input, nose-style tests."""
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers.oracle import run_django, run_nose
+from tests.helpers.projects import make_project
+
+ITEMS = '''
+    from django.test import TestCase, TransactionTestCase
+
+    from shop.models import Item
+
+
+    class ItemTests(TestCase):
+        def test_create(self):
+            Item.objects.create(name="a")
+            self.assertEqual(Item.objects.count(), 1)
+
+        def test_empty(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
+    class CommittingTests(TransactionTestCase):
+        def test_commit(self):
+            Item.objects.create(name="b")
+            self.assertEqual(Item.objects.count(), 1)
+'''
+
+NOSE_STYLE = '''
+    from shop.models import Item
+
+    LOG = []
+
+
+    def setup_module():
+        LOG.append("module set up")
+
+
+    def test_function_uses_the_test_database():
+        assert LOG == ["module set up"]
+        Item.objects.create(name="from a function")
+        assert Item.objects.filter(name="from a function").exists()
+        Item.objects.all().delete()
+
+
+    def test_generator():
+        for name in ("x", "y"):
+            yield check_name, name
+
+
+    def check_name(name):
+        assert Item(name=name).name == name
+
+
+    class TestPlainClass:
+        def test_method(self):
+            assert Item.objects.count() == 0
+'''
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_project(tmp_path, {"test_items.py": ITEMS, "test_nose_style.py": NOSE_STYLE})
+
+
+def nose(project, *args, env=None):
+    return run_nose(cwd=project, args=args, env=env or {"DB_BACKEND": "sqlite"})
+
+
+@pytest.mark.parametrize("label", [
+    "shop.tests.test_items.ItemTests.test_create",      # Django's form
+    "shop.tests.test_items:ItemTests.test_create",      # nose's module form
+    "shop/tests/test_items.py:ItemTests.test_create",   # nose's path form
+])
+def test_one_test_by_label(project, label):
+    run = nose(project, label)
+    assert run.returncode == 0, run.output
+    assert run.outcomes == {"shop.tests.test_items.ItemTests.test_create": "pass"}
+
+
+def test_class_and_module_labels(project):
+    assert set(nose(project, "shop.tests.test_items.ItemTests").outcomes) == {
+        "shop.tests.test_items.ItemTests.test_create", "shop.tests.test_items.ItemTests.test_empty"}
+    assert len(nose(project, "shop.tests.test_items").outcomes) == 3
+
+
+@pytest.mark.parametrize("label, message", [
+    ("shop.tests.test_items.Nope", "label 'shop.tests.test_items.Nope' matches no test"),
+    ("shop.tests.test_items.ItemTests.test_nope", "matches no test"),
+    ("nothing.here", "there is no module 'nothing'"),
+    ("shop/tests/test_missing.py", "no such file or directory"),
+])
+def test_label_matching_no_test_is_a_usage_error(project, label, message):
+    run = nose(project, label)
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert "Traceback" not in run.output
+    assert run.outcomes == {}
+
+
+def test_settings_that_do_not_import(project):
+    run = nose(project, "--django-settings=tinyproject.missing")
+    assert run.returncode == 2
+    assert "cannot import Django settings 'tinyproject.missing'" in run.stderr
+    assert "Traceback" not in run.output
+
+
+def test_settings_from_the_environment(project):
+    (project / "setup.cfg").write_text("[nosetests]\nwith-django = 1\n")
+    run = nose(project, env={"DJANGO_SETTINGS_MODULE": "tinyproject.settings"})
+    assert run.returncode == 0, run.output
+    run = nose(project, env={"DJANGO_SETTINGS_MODULE": ""})
+    assert run.returncode == 2 and "no Django settings module given" in run.stderr
+
+
+def test_plugin_switched_on_by_environment_variable(project):
+    (project / "setup.cfg").write_text("[nosetests]\ndjango-settings = tinyproject.settings\n")
+    assert nose(project, env={"NOSE_WITH_DJANGO": "1"}).returncode == 0
+
+
+@pytest.mark.parametrize("backend, port", [("postgresql", "5999"), ("mysql", "3999")])
+def test_unreachable_database_names_backend_host_and_port(project, backend, port):
+    pytest.importorskip("psycopg" if backend == "postgresql" else "MySQLdb")
+    run = nose(project, env={"DB_BACKEND": backend, "DB_PORT": port})
+    assert run.returncode == 2
+    assert f"cannot reach the" in run.stderr and f"127.0.0.1:{port}" in run.stderr
+    assert "Traceback" not in run.output
+
+
+def test_nose_functions_generators_and_classes_run_against_the_test_database(project):
+    run = nose(project, "shop.tests.test_nose_style")
+    assert run.returncode == 0, run.output
+    assert sorted(run.outcomes.values()) == ["pass"] * 4
+
+
+def test_unused_alias_is_never_touched(tmp_path):
+    project = make_project(tmp_path, {"test_other.py": '''
+        from django.db import connections
+
+
+        def test_other_alias_is_refused():
+            try:
+                connections["other"].cursor()
+            except Exception as exc:
+                assert "no test database was created" in str(exc), exc
+            else:
+                raise AssertionError("reached the real 'other' database")
+    '''})
+    run = nose(project)
+    assert run.returncode == 0, run.output
+    assert not (project / "tinyproject" / "tiny_other.sqlite3").exists()
+
+
+def test_same_outcomes_as_djangos_runner(project):
+    django_run = run_django(cwd=project, labels=["shop.tests.test_items"], env={"DB_BACKEND": "sqlite"})
+    nose_run = nose(project, "shop.tests.test_items")
+    assert django_run.outcomes == nose_run.outcomes
+    assert len(nose_run.outcomes) == 3
+
+
+def test_plugins_are_listed_without_settings(tmp_path):
+    listing = subprocess.run([sys.executable, "-m", "nose", "--plugins"], cwd=tmp_path,
+                             capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert "Plugin django" in listing.stdout, listing.stdout + listing.stderr

@@ -1,0 +1,40 @@
+"""Which database backends are reachable here, and the environment that selects one."""
+
+import os
+import uuid
+
+BACKENDS = ("sqlite", "postgresql", "mysql")
+DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
+
+
+def backend_env(backend, name_prefix="nff"):
+    """Environment for sample_app and generated projects: the backend and a unique DB name.
+
+    A unique name lets runs on the same server go on at the same time.
+    """
+    return {"DB_BACKEND": backend, "DB_NAME": f"{name_prefix}_{uuid.uuid4().hex[:10]}"}
+
+
+def unavailable_reason(backend):
+    """None if *backend* can be used, else why not."""
+    if backend == "sqlite":
+        return None
+    host = os.environ.get("DB_HOST", "127.0.0.1")
+    port = int(os.environ.get("DB_PORT", DEFAULT_PORTS[backend]))
+    try:
+        if backend == "postgresql":
+            import psycopg
+
+            psycopg.connect(host=host, port=port, user=os.environ.get("DB_USER", "postgres"),
+                            password=os.environ.get("DB_PASSWORD", ""), dbname="postgres",
+                            connect_timeout=3).close()
+        else:
+            import MySQLdb
+
+            MySQLdb.connect(host=host, port=port, user=os.environ.get("DB_USER", "root"),
+                            password=os.environ.get("DB_PASSWORD", ""), connect_timeout=3).close()
+    except ImportError as exc:
+        return f"its driver is not installed ({exc})"
+    except Exception as exc:
+        return f"no server at {host}:{port} ({str(exc).strip().splitlines()[0]})"
+    return None

@@ -1,0 +1,56 @@
+"""The fidelity oracle: run a suite under Django's runner and under nosetests, compare outcomes."""
+
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.helpers.outcomes import OUTCOMES_ENV, differences, load
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_APP = ROOT / "sample_app"
+
+
+@dataclass
+class Run:
+    """One run of a test command: its exit status, output and per-test outcomes."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    outcomes: dict
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+
+def _run(command, cwd, env, timeout):
+    with tempfile.TemporaryDirectory() as scratch:
+        outcomes_file = Path(scratch) / "outcomes.json"
+        full_env = {**os.environ, **env, OUTCOMES_ENV: str(outcomes_file),
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))}
+        done = subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True,
+                              timeout=timeout)
+        outcomes = load(outcomes_file) if outcomes_file.exists() else {}
+    return Run(done.returncode, done.stdout, done.stderr, outcomes)
+
+
+def run_django(cwd=SAMPLE_APP, labels=(), env=None, timeout=1800):
+    """``python manage.py test`` with a recording result class."""
+    command = [sys.executable, "manage.py", "test", "--noinput",
+               "--testrunner=tests.helpers.django_recorder.RecordingRunner", *labels]
+    return _run(command, cwd, env or {}, timeout)
+
+
+def run_nose(cwd=SAMPLE_APP, args=(), env=None, timeout=1800):
+    """``nosetests`` (nose's own entry point) with an outcome recorder added."""
+    command = [sys.executable, "-m", "tests.helpers.run_nose", *args]
+    return _run(command, cwd, env or {}, timeout)
+
+
+def compare(django_run, nose_run):
+    """Differences between the two runs' outcomes, as readable lines (empty when identical)."""
+    return differences(django_run.outcomes, nose_run.outcomes)

@@ -1,0 +1,66 @@
+"""Turning test labels into nose names, and telling labels that match nothing."""
+
+import pytest
+
+from nose_fastfixtures.errors import UsageError
+from nose_fastfixtures.labels import check_label_matched, is_dotted_name, to_nose_name
+
+MODULES = {"app", "app.tests", "app.tests.test_x"}
+
+
+def is_module(name):
+    return name in MODULES
+
+
+def no_paths(path):
+    return False
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("app.tests.test_x", "app.tests.test_x"),
+    ("app.tests.test_x.Class", "app.tests.test_x:Class"),
+    ("app.tests.test_x.Class.test_method", "app.tests.test_x:Class.test_method"),
+    ("app", "app"),
+    ("app.tests.test_x:Class.test_method", "app.tests.test_x:Class.test_method"),
+])
+def test_django_and_nose_forms_become_nose_names(label, expected):
+    assert to_nose_name(label, is_module, no_paths) == expected
+
+
+def test_existing_paths_are_left_to_nose():
+    assert to_nose_name("app/tests/test_x.py", is_module, lambda path: True) == "app/tests/test_x.py"
+    exists = {"app/tests/test_x.py"}.__contains__
+    assert to_nose_name("app/tests/test_x.py:Class", is_module, exists) == "app/tests/test_x.py:Class"
+
+
+@pytest.mark.parametrize("label", ["app/tests/missing.py", "app/tests/missing.py:Class", "missing/"])
+def test_missing_paths_are_usage_errors(label):
+    with pytest.raises(UsageError, match="no such file or directory"):
+        to_nose_name(label, is_module, no_paths)
+
+
+def test_dotted_label_with_no_module_is_a_usage_error():
+    with pytest.raises(UsageError, match="there is no module 'nothing'"):
+        to_nose_name("nothing.here", is_module, no_paths)
+
+
+def test_dotted_names():
+    assert is_dotted_name("a.b.C")
+    assert not is_dotted_name("a/b")
+    assert not is_dotted_name("a..b")
+    assert not is_dotted_name("")
+
+
+def test_label_with_real_tests_matches():
+    check_label_matched("x", [None, (ValueError, ValueError("No such test Nope"))])
+    check_label_matched("x", [(ImportError, ImportError("broken module"))])  # reported as a test error
+
+
+@pytest.mark.parametrize("outcomes", [
+    [],
+    [(ValueError, ValueError("No such test Nope"))],
+    [(OSError, OSError("No such file /x"))],
+])
+def test_label_matching_nothing_is_a_usage_error(outcomes):
+    with pytest.raises(UsageError, match="label 'x' matches no test"):
+        check_label_matched("x", outcomes)

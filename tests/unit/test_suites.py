@@ -1,0 +1,59 @@
+"""Walking nose suites: materializing lazy ones and cutting them into reorderable units."""
+
+import unittest
+
+from nose.config import Config
+from nose import loader as nose_loader
+
+from nose_fastfixtures.suites import iter_tests, materialize, split_into_units, unwrap
+
+MODULE = '''
+import unittest
+
+def setup_module():
+    pass
+
+class TestA(unittest.TestCase):
+    def test_one(self):
+        pass
+
+def test_function():
+    pass
+'''
+
+PLAIN = '''
+import unittest
+
+class TestB(unittest.TestCase):
+    def test_two(self):
+        pass
+
+    def test_three(self):
+        pass
+'''
+
+
+def load(tmp_path):
+    (tmp_path / "test_fixtured.py").write_text(MODULE)
+    (tmp_path / "test_plain.py").write_text(PLAIN)
+    loader = nose_loader.TestLoader(config=Config(workingDir=str(tmp_path)))
+    return loader.loadTestsFromNames([str(tmp_path)])
+
+
+def names(suite):
+    return sorted(unwrap(test).id().rsplit(".", 1)[-1] for test in iter_tests(suite))
+
+
+def test_materialize_keeps_every_test_and_can_be_iterated_again(tmp_path):
+    suite = materialize(load(tmp_path))
+    assert names(suite) == ["test_function", "test_one", "test_three", "test_two"]
+    assert names(suite) == ["test_function", "test_one", "test_three", "test_two"]
+    result = unittest.TestResult()
+    suite(result)
+    assert result.testsRun == 4 and result.wasSuccessful()
+
+
+def test_units_keep_modules_with_fixtures_whole_and_split_others_into_classes(tmp_path):
+    units = split_into_units(materialize(load(tmp_path)))
+    contexts = [getattr(unit.context, "__name__", unit.context) for unit in units]
+    assert contexts == ["test_fixtured", "TestB"]
