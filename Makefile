@@ -1,0 +1,30 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+# Both create the virtual environment in .venv and install what they need.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test unit clean
+
+$(STAMP): setup.py requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[postgresql]' -r requirements-dev.txt
+	@# mysqlclient compiles against libmariadb: without it MariaDB tests are skipped, not broken.
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[mysql]' \
+	  || echo "warning: mysqlclient did not build (apt-get install libmariadb-dev pkg-config); MariaDB tests will be skipped"
+	@! $(BIN)/pip show -q nose 2>/dev/null || (echo "error: the broken 'nose' distribution got installed" && false)
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python tools/demo.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
