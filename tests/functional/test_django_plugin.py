@@ -165,3 +165,10 @@ def test_plugins_are_listed_without_settings(tmp_path):
     listing = subprocess.run([sys.executable, "-m", "nose", "--plugins"], cwd=tmp_path,
                              capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert "Plugin django" in listing.stdout, listing.stdout + listing.stderr
+
+
+def test_unknown_db_backend_of_the_sample_project():
+    run = run_nose(args=["accounts"], env={"DB_BACKEND": "oracle"})
+    assert run.returncode == 2
+    assert "Unsupported DB_BACKEND 'oracle'" in run.stderr
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.output
