@@ -40,7 +40,8 @@ def main():
     django_time, nose_time = times.values()
     print(f"\nnosetests took {nose_time / django_time:.2f}x the time of Django's runner "
           f"({django_time / nose_time:.2f}x as fast).")
-    print("Figures from one run on a shared machine; `make bench` measures medians side by side.")
+    print("One run each on a shared machine: indicative only. The speed-ups come with the\n"
+          "fixture plugins (--with-class-fixtures, --with-fixture-bundling, REUSE_DB=1).")
     return 1 if failed else 0
 
 
