@@ -1,0 +1,187 @@
+"""The fixture-load ledger: load fixtures with Django's machinery, record what it did, undo it.
+
+A load goes through ``loaddata`` (every format, natural keys, routers, ``raw=True``
+signals), is committed, and leaves a record per database alias: the tables it wrote
+(rows made by signal receivers included), their contents before and right after the
+load. From the record the ledger can put any table back to its loaded state (after a
+test dirtied it) or to its state before the load (removing exactly what the load
+added, and restoring rows it overwrote).
+"""
+
+from django.core.management import call_command
+from django.db import connections, transaction
+
+from nose_fastfixtures.errors import FastFixturesError
+from nose_fastfixtures.sql_writes import EVERYTHING
+from nose_fastfixtures.write_tracking import tracker
+
+
+class FixtureLoadError(FastFixturesError):
+    """A fixture that cannot be loaded: its message names the fixture."""
+
+
+def table_names(connection):
+    return connection.introspection.django_table_names(only_existing=True, include_views=False)
+
+
+def non_empty_tables(connection, tables):
+    """The subset of *tables* holding rows, in one statement."""
+    if not tables:
+        return set()
+    quote = connection.ops.quote_name
+    union = " UNION ALL ".join(
+        f"SELECT {index} FROM (SELECT 1 AS x) probe_{index} "
+        f"WHERE EXISTS (SELECT 1 FROM {quote(table)})"
+        for index, table in enumerate(tables)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(union)
+        return {tables[row[0]] for row in cursor.fetchall()}
+
+
+def read_table(connection, table):
+    """``(columns, rows)`` of a whole table."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {quote(table)}")
+        columns = [column[0] for column in cursor.description]
+        return columns, cursor.fetchall()
+
+
+class _ForeignKeysOff:
+    """MySQL checks foreign keys row by row; elsewhere Django's constraints are deferred."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def __enter__(self):
+        if self.connection.vendor == "mysql":
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
+
+    def __exit__(self, *exc):
+        if self.connection.vendor == "mysql":
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
+
+
+def write_tables(connection, contents):
+    """Make each table in *contents* ``{table: (columns, rows)}`` hold exactly those rows.
+
+    DELETE rather than TRUNCATE: it leaves sequences alone, as Django's flush and
+    rollback do, and needs no care for foreign keys from other tables.
+    """
+    quote = connection.ops.quote_name
+    with transaction.atomic(using=connection.alias), _ForeignKeysOff(connection):
+        with connection.cursor() as cursor:
+            for table in contents:
+                cursor.execute(f"DELETE FROM {quote(table)}")
+            for table, (columns, rows) in contents.items():
+                if rows:
+                    names = ", ".join(quote(column) for column in columns)
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+
+
+class AliasRecord:
+    """What one load did to one database."""
+
+    def __init__(self, alias, before, after):
+        self.alias = alias
+        self.before = before  # {table: (columns, rows)} for every table non-empty before the load
+        self.after = after    # {table: (columns, rows)} for every table written by the load
+        self.written = set(after)
+
+    @property
+    def emptied_before(self):
+        """Tables the load wrote that were empty before it: removing the load empties them."""
+        return self.written - set(self.before)
+
+    def contents(self, tables, state):
+        """``{table: (columns, rows)}`` for *tables* in the 'before' or 'after' state."""
+        connection = connections[self.alias]
+        chosen = {}
+        for table in tables:
+            snapshot = self.after.get(table) if state == "after" else None
+            if snapshot is None:
+                snapshot = self.before.get(table)
+            if snapshot is None:
+                columns = [column.name for column in
+                           connection.introspection.get_table_description(connection.cursor(), table)]
+                snapshot = (columns, [])
+            chosen[table] = snapshot
+        return chosen
+
+
+class LoadRecord:
+    """The ledger entry of one committed load, for every alias it touched."""
+
+    def __init__(self, fixtures, records):
+        self.fixtures = fixtures
+        self.records = records  # {alias: AliasRecord}
+        self.rows_loaded = sum(len(rows) for record in records.values()
+                               for table, (columns, rows) in record.after.items()
+                               if table not in record.before)
+
+    def restore_loaded(self, alias, tables):
+        """Put *tables* back to their state right after the load (a test dirtied them)."""
+        record = self.records[alias]
+        self._write(alias, record.contents(self._expand(alias, tables), "after"))
+
+    def unload(self, alias, dirtied=()):
+        """Bring the load's tables and *dirtied* back to their state before the load."""
+        record = self.records[alias]
+        tables = record.written | set(self._expand(alias, dirtied))
+        self._write(alias, record.contents(tables, "before"))
+
+    def _expand(self, alias, tables):
+        """Known table names; EVERYTHING becomes every table that holds or held rows."""
+        connection = connections[alias]
+        known = table_names(connection)
+        if tables == EVERYTHING:
+            record = self.records[alias]
+            return sorted(record.written | set(record.before) | non_empty_tables(connection, known))
+        return [table for table in tables if table in set(known)]
+
+    def _write(self, alias, contents):
+        if contents:
+            with tracker().paused():
+                write_tables(connections[alias], contents)
+
+
+def load(fixtures, aliases):
+    """Load *fixtures* into each alias, commit, and return the LoadRecord.
+
+    A fixture that fails to load leaves the database as it was (the load is one
+    transaction) and raises FixtureLoadError naming it.
+    """
+    records = {}
+    try:
+        for alias in aliases:
+            records[alias] = _load_into(fixtures, alias)
+    except FixtureLoadError:
+        for alias in records:  # aliases loaded before the failing one
+            LoadRecord(fixtures, records).unload(alias)
+        raise
+    return LoadRecord(list(fixtures), records)
+
+
+def _load_into(fixtures, alias):
+    track = tracker()
+    connection = connections[alias]
+    tables = table_names(connection)
+    with track.paused():
+        before = {table: read_table(connection, table) for table in non_empty_tables(connection, tables)}
+    track.take(alias)
+    try:
+        with transaction.atomic(using=alias):
+            call_command("loaddata", *fixtures, verbosity=0, database=alias)
+    except Exception as exc:
+        track.take(alias)
+        raise FixtureLoadError(f"cannot load fixtures {', '.join(fixtures)} into {alias!r}: {exc}") from exc
+    written = track.take(alias)
+    if written == EVERYTHING:
+        written = set(tables)
+    with track.paused():
+        after = {table: read_table(connection, table) for table in written if table in tables}
+    return AliasRecord(alias, before, after)
