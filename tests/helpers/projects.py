@@ -27,6 +27,25 @@ USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = ["django.contrib.contenttypes", "shop"]
 DATABASES = {"default": database(NAME), "other": database(NAME + "_other")}
+ROOT_URLCONF = "tinyproject.urls"
+ALLOWED_HOSTS = ["*"]
+MIDDLEWARE = []
+STATIC_URL = "/static/"
+'''
+
+URLS = '''
+from django.http import HttpResponse
+from django.urls import path
+
+from shop.models import Item
+
+
+def add_item(request, name):
+    Item.objects.create(name=name)
+    return HttpResponse(str(Item.objects.count()))
+
+
+urlpatterns = [path("add/<str:name>/", add_item)]
 '''
 
 MODELS = '''
@@ -78,6 +97,7 @@ def make_project(root, tests, setup_cfg="[nosetests]\nwith-django = 1\ndjango-se
         "setup.cfg": setup_cfg,
         "tinyproject/__init__.py": "",
         "tinyproject/settings.py": SETTINGS,
+        "tinyproject/urls.py": URLS,
         "shop/__init__.py": "",
         "shop/models.py": MODELS,
         "shop/migrations/__init__.py": "",

@@ -1,4 +1,4 @@
-"""``nosetests`` with one extra plugin that records every test's outcome.
+"""``nosetests`` with a plugin that records every test's outcome (and the state checker).
 
 Run as ``python -m tests.helpers.run_nose [nosetests arguments]``; it is nose's own
 entry point (``nose.core.run_exit``) with the recorder added.
@@ -12,6 +12,7 @@ from nose.plugins.skip import SkipTest
 from nose.suite import ContextSuite
 
 from tests.helpers.outcomes import Outcomes, fixture_key
+from tests.helpers.state_checker import StateChecker
 
 
 def _key(test):
@@ -62,4 +63,4 @@ class OutcomeRecorder(Plugin):
 
 
 if __name__ == "__main__":
-    nose.main(addplugins=[OutcomeRecorder()])
+    nose.main(addplugins=[OutcomeRecorder(), StateChecker()])

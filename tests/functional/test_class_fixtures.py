@@ -1,0 +1,137 @@
+"""``--with-class-fixtures`` from the outside: outcomes, database state, bad fixtures."""
+
+import json
+
+from tests.helpers.backends import backend_env
+from tests.helpers.oracle import compare, run_django, run_nose
+from tests.helpers.projects import make_project
+from tests.helpers.state_checker import STATE_ENV
+
+ITEMS = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in range(1, 6)])
+
+CLASSES = '''
+    import urllib.request
+
+    from django.db import connection
+    from django.test import LiveServerTestCase, TransactionTestCase
+
+    from shop.models import Item
+
+
+    class AFirstFlush(TransactionTestCase):
+        """Leaves the databases as Django's flush does, like any first TransactionTestCase."""
+
+        databases = {"default", "other"}
+
+        def test_nothing_loaded(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
+    class RawSqlWriter(TransactionTestCase):
+        fixtures = ["items"]
+
+        def test_insert_through_raw_sql(self):
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO shop_item (name) VALUES (%s)", ["raw"])
+            self.assertEqual(Item.objects.count(), 6)
+
+        def test_sees_only_the_fixture(self):
+            self.assertEqual(sorted(Item.objects.values_list("pk", flat=True)), [1, 2, 3, 4, 5])
+
+        def test_update_and_delete(self):
+            Item.objects.filter(pk=1).update(name="changed")
+            Item.objects.filter(pk=2).delete()
+            self.assertEqual(Item.objects.count(), 4)
+
+        def test_fixture_rows_are_back(self):
+            self.assertEqual(Item.objects.get(pk=1).name, "item 1")
+            self.assertTrue(Item.objects.filter(pk=2).exists())
+
+
+    class LiveServerWriter(LiveServerTestCase):
+        fixtures = ["items"]
+
+        def test_server_thread_writes(self):
+            with urllib.request.urlopen(f"{self.live_server_url}/add/from-server/") as response:
+                self.assertEqual(response.read(), b"6")
+
+        def test_server_writes_are_gone(self):
+            self.assertEqual(Item.objects.count(), 5)
+            self.assertFalse(Item.objects.filter(name="from-server").exists())
+
+
+    class TwoAliases(TransactionTestCase):
+        databases = {"default", "other"}
+        fixtures = ["items"]
+
+        def test_loaded_into_both(self):
+            self.assertEqual(Item.objects.using("other").count(), 5)
+            Item.objects.using("other").create(name="extra")
+
+        def test_other_restored(self):
+            self.assertEqual(Item.objects.using("other").count(), 5)
+'''
+
+BROKEN = '''
+    from django.test import TransactionTestCase
+
+    from shop.models import Item
+
+
+    class AFirstFlush(TransactionTestCase):
+        def test_nothing_loaded(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
+    class MissingFixture(TransactionTestCase):
+        fixtures = ["no_such_fixture"]
+
+        def test_never_runs(self):
+            pass
+
+
+    class MalformedFixture(TransactionTestCase):
+        fixtures = ["broken"]
+
+        def test_never_runs(self):
+            pass
+
+
+    class ZGoodAfterBroken(TransactionTestCase):
+        fixtures = ["items"]
+
+        def test_items(self):
+            self.assertEqual(Item.objects.count(), 5)
+'''
+
+
+def test_outcomes_and_every_class_leaves_the_database_as_it_found_it(tmp_path, backend):
+    project = make_project(tmp_path, {"test_writers.py": CLASSES}, fixtures={"items.json": ITEMS})
+    env = backend_env(backend)
+    state_file = tmp_path / "state.json"
+    nose_run = run_nose(cwd=project, args=["--with-class-fixtures"], env={**env, STATE_ENV: str(state_file)})
+    django_run = run_django(cwd=project, env=env)
+
+    assert compare(django_run, nose_run) == [], nose_run.output
+    assert set(nose_run.outcomes.values()) == {"pass"}, nose_run.output
+    differences = json.loads(state_file.read_text())
+    assert differences.pop("shop.tests.test_writers.AFirstFlush") != []  # Django's flush, on purpose
+    assert differences == {
+        "shop.tests.test_writers.LiveServerWriter": [],
+        "shop.tests.test_writers.RawSqlWriter": [],
+        "shop.tests.test_writers.TwoAliases": [],
+    }
+
+
+def test_broken_fixtures_fail_their_class_only_and_leave_no_rows(tmp_path, backend):
+    project = make_project(tmp_path, {"test_broken.py": BROKEN},
+                           fixtures={"items.json": ITEMS, "broken.json": '[{"model": "shop.item", "pk": 1,'})
+    env = backend_env(backend)
+    state_file = tmp_path / "state.json"
+    nose_run = run_nose(cwd=project, args=["--with-class-fixtures"], env={**env, STATE_ENV: str(state_file)})
+    django_run = run_django(cwd=project, env=env)
+
+    assert compare(django_run, nose_run) == [], nose_run.output
+    assert nose_run.outcomes["shop.tests.test_broken.ZGoodAfterBroken.test_items"] == "pass"
+    assert "broken" in nose_run.output and "no_such_fixture" in nose_run.output
+    assert json.loads(state_file.read_text())["shop.tests.test_broken.ZGoodAfterBroken"] == []
