@@ -15,6 +15,7 @@ class's first test runs Django's way, and the ledger takes over from the second.
 
 from inspect import getattr_static
 
+from django.core import mail
 from django.test import TestCase, TransactionTestCase
 
 from nose_fastfixtures import ledger
@@ -66,6 +67,7 @@ class ClassFixtures:
         self.aliases = list(cls._databases_names(include_mirrors=False))
         self.record = None
         self.djangos_way = False
+        self.mail = []  # messages receivers sent while the fixtures loaded
 
     def fixture_setup(self):
         """Before each test (the first one from setUpClass): fixtures loaded, clean tables."""
@@ -75,12 +77,17 @@ class ClassFixtures:
         if self.record is None:
             for alias in self.aliases:
                 tracker().take(alias)
+            sent_before = len(getattr(mail, "outbox", []))
             self.record = ledger.load(self.cls.fixtures, self.aliases)
+            self.mail = list(getattr(mail, "outbox", [])[sent_before:])
             return
         for alias in self.aliases:
             dirtied = tracker().take(alias)
             if dirtied:
                 self.record.restore_loaded(alias, dirtied)
+        # Django's per-test load would send them again into the fresh outbox.
+        if self.mail and hasattr(mail, "outbox"):
+            mail.outbox.extend(self.mail)
 
     def fixture_teardown(self, test):
         """After each test: nothing, the next test restores what this one dirtied."""

@@ -135,3 +135,45 @@ def test_broken_fixtures_fail_their_class_only_and_leave_no_rows(tmp_path, backe
     assert nose_run.outcomes["shop.tests.test_broken.ZGoodAfterBroken.test_items"] == "pass"
     assert "broken" in nose_run.output and "no_such_fixture" in nose_run.output
     assert json.loads(state_file.read_text())["shop.tests.test_broken.ZGoodAfterBroken"] == []
+
+
+MAILING = '''
+    from django.core import mail
+    from django.db.models.signals import post_save
+    from django.test import TransactionTestCase
+
+    from shop.models import Item
+
+
+    def announce(sender, instance, **kwargs):
+        mail.send_mail("new item", instance.name, "shop@example.com", ["team@example.com"])
+
+
+    post_save.connect(announce, sender=Item)
+
+
+    class AFirstFlush(TransactionTestCase):
+        def test_nothing_loaded(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
+    class MailDuringFixtureLoad(TransactionTestCase):
+        fixtures = ["items"]
+
+        def test_one(self):
+            self.assertEqual(len(mail.outbox), 5)
+            Item.objects.create(name="six")
+            self.assertEqual(len(mail.outbox), 6)
+
+        def test_two(self):
+            self.assertEqual(len(mail.outbox), 5)
+'''
+
+
+def test_mail_sent_by_receivers_during_the_load_is_there_for_every_test(tmp_path):
+    project = make_project(tmp_path, {"test_mailing.py": MAILING}, fixtures={"items.json": ITEMS})
+    env = backend_env("sqlite")
+    nose_run = run_nose(cwd=project, args=["--with-class-fixtures"], env=env)
+    django_run = run_django(cwd=project, env=env)
+    assert compare(django_run, nose_run) == [], nose_run.output
+    assert set(nose_run.outcomes.values()) == {"pass"}
