@@ -1,0 +1,1 @@
+"""Pure parts of the ``--with-progressive`` reporter: formatting, tracebacks, the screen, the tally."""
