@@ -8,7 +8,10 @@ test dirtied it) or to its state before the load (removing exactly what the load
 added, and restoring rows it overwrote).
 """
 
+from contextlib import contextmanager
+
 from django.core.management import call_command
+from django.core.serializers.base import DeserializedObject
 from django.db import connections, transaction
 
 from nose_fastfixtures.errors import FastFixturesError
@@ -149,6 +152,35 @@ class LoadRecord:
                 write_tables(connections[alias], contents)
 
 
+@contextmanager
+def _no_update_attempts(empty_tables):
+    """Save fixture objects bound for an empty table with a plain INSERT.
+
+    loaddata saves each object with an explicit primary key, so Django first tries an
+    UPDATE and inserts when it matched nothing. In a table that was empty before the
+    load, an object whose key this load has not saved yet cannot match: the UPDATE
+    is skipped. Signals, routers and raw saves are unchanged. A second save of the
+    same object (two fixtures, or forward references) takes Django's usual path.
+    """
+    save = DeserializedObject.save
+    saved = set()
+
+    def save_inserting(self, save_m2m=True, using=None, **kwargs):
+        obj = self.object
+        key = (obj._meta.db_table, obj.pk)
+        if (obj.pk is not None and key not in saved and not kwargs and not obj._meta.parents
+                and obj._meta.db_table in empty_tables):
+            kwargs["force_insert"] = True
+        saved.add(key)
+        return save(self, save_m2m=save_m2m, using=using, **kwargs)
+
+    DeserializedObject.save = save_inserting
+    try:
+        yield
+    finally:
+        DeserializedObject.save = save
+
+
 def load(fixtures, aliases):
     """Load *fixtures* into each alias, commit, and return the LoadRecord.
 
@@ -174,7 +206,7 @@ def _load_into(fixtures, alias):
         before = {table: read_table(connection, table) for table in non_empty_tables(connection, tables)}
     track.take(alias)
     try:
-        with transaction.atomic(using=alias):
+        with transaction.atomic(using=alias), _no_update_attempts(set(tables) - set(before)):
             call_command("loaddata", *fixtures, verbosity=0, database=alias)
     except Exception as exc:
         track.take(alias)
