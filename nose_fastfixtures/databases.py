@@ -78,8 +78,9 @@ def check_reachable(aliases):
 class TestDatabases:
     """The test databases of one run: created by ``setup``, destroyed by ``teardown``."""
 
-    def __init__(self, verbosity=1):
+    def __init__(self, verbosity=1, reuse=False):
         self.runner = DiscoverRunner(verbosity=verbosity, interactive=False)
+        self.reuse = reuse  # keep the databases between runs (nose_fastfixtures.reuse)
         self.old_config = None
         self.guarded = []
 
@@ -90,9 +91,14 @@ class TestDatabases:
         check_reachable(databases)
         serialized = {alias for alias, serialize in databases.items() if serialize}
         try:
-            self.old_config = self.runner.setup_databases(
-                aliases=databases, serialized_aliases=serialized
-            )
+            if self.reuse:
+                from nose_fastfixtures import reuse
+
+                self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity)
+            else:
+                self.old_config = self.runner.setup_databases(
+                    aliases=databases, serialized_aliases=serialized
+                )
         except DatabaseError as exc:
             raise ConfigError(f"could not create the test databases: {exc}") from exc
         self.guard_unused(set(databases))
@@ -126,4 +132,9 @@ class TestDatabases:
         self.guarded = []
         if self.old_config is not None:
             old_config, self.old_config = self.old_config, None
-            self.runner.teardown_databases(old_config)
+            if self.reuse:
+                from nose_fastfixtures import reuse
+
+                reuse.teardown_databases(old_config)
+            else:
+                self.runner.teardown_databases(old_config)

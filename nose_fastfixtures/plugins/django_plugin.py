@@ -107,7 +107,8 @@ class DjangoPlugin(Plugin):
 
         cases = [suites.unwrap(test) for test in suites.iter_tests(suite)
                  if not suites.loading_failure(test)]
-        self.databases = TestDatabases(self.verbosity)
+        self.databases = TestDatabases(
+            self.verbosity, reuse=bool(getattr(self.conf.options, "enable_plugin_reuse_db", False)))
         atexit.register(self._teardown)
         try:
             self.databases.setup(databases_for(cases))

@@ -1,0 +1,634 @@
+"""Kept test databases: their fingerprint and run marker, the lock between runs, reuse or rebuild.
+
+The Django glue of ``--with-reuse-db``; the decisions are made by the pure
+``fingerprint`` module. State lives in a small table inside each kept database
+(``TABLE``), so it moves, and disappears, with the database it describes.
+"""
+
+import fcntl
+import importlib.util
+import json
+import os
+import socket
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nose_fastfixtures import fingerprint
+from nose_fastfixtures.errors import ConfigError
+
+TABLE = "nose_fastfixtures_reuse"
+
+
+def log(message):
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+# --- What the schema is made of: read fast, without importing migration modules ---
+
+def _migrations_dir(module_name):
+    """The directory of a migrations package, or None when Django would call the app unmigrated."""
+    if module_name is None:
+        return None
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin in (None, "namespace"):
+        return None
+    locations = spec.submodule_search_locations
+    return locations[0] if isinstance(locations, list) and locations else None
+
+
+def hash_migration_dir(directory):
+    """``{migration_name: digest}`` of the files Django would load from *directory*."""
+    found = {}
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.endswith(".py") and name[0] not in "_~" and entry.is_file():
+                with open(entry.path, "rb") as source:
+                    found[name[:-3]] = fingerprint.digest(source.read())
+    return found
+
+
+def migration_files():
+    """``({app_label: {name: digest}}, [labels of apps without migrations])``."""
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    migrated, unmigrated = {}, []
+    for app_config in apps.get_app_configs():
+        directory = _migrations_dir(MigrationLoader.migrations_module(app_config.label)[0])
+        if directory is None:
+            unmigrated.append(app_config.label)
+        else:
+            migrated[app_config.label] = hash_migration_dir(directory)
+    return migrated, unmigrated
+
+
+def _describe_model(model):
+    meta = model._meta
+    return {
+        "label": meta.label, "table": meta.db_table, "managed": meta.managed, "proxy": meta.proxy,
+        "fields": [field.deconstruct() for field in meta.local_fields + meta.local_many_to_many],
+        "unique_together": meta.unique_together,
+        "indexes": [index.deconstruct() for index in meta.indexes],
+        "constraints": [constraint.deconstruct() for constraint in meta.constraints],
+    }
+
+
+def describe_models(labels):
+    """``{app_label: text}`` describing the tables *labels*' models make without migrations."""
+    from django.apps import apps
+
+    return {
+        label: fingerprint.canonical([
+            _describe_model(model)
+            for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        ])
+        for label in labels
+    }
+
+
+class SchemaInputs:
+    """What every alias's fingerprint is computed from, read once per run."""
+
+    def __init__(self):
+        import django
+        from django.apps import apps
+        from django.conf import settings
+
+        self.django_version = django.get_version()
+        self.routers = [router if isinstance(router, str) else repr(router)
+                        for router in settings.DATABASE_ROUTERS]
+        self.migrations, unmigrated = migration_files()
+        self.unmigrated = describe_models(unmigrated)
+        self._all_labels = [app.label for app in apps.get_app_configs()]
+
+    def fingerprint(self, settings_dict):
+        if settings_dict.get("TEST", {}).get("MIGRATE") is False:
+            # Django then makes every app's tables from its models.
+            migrations, unmigrated = {}, describe_models(self._all_labels)
+        else:
+            migrations, unmigrated = self.migrations, self.unmigrated
+        return fingerprint.compute(self.django_version, settings_dict, self.routers, migrations, unmigrated)
+
+
+# --- Locks: one run at a time on a kept database ---
+
+class FileLock:
+    """``flock`` on ``<database file>.lock``: released by the kernel when the process dies."""
+
+    def __init__(self, database_path):
+        self.path = f"{database_path}.lock"
+        self.fd = None
+
+    def acquire(self, wait):
+        self.fd = self.fd if self.fd is not None else os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, f"{os.getpid()} {socket.gethostname()}\n".encode())  # who holds it
+        return True
+
+    def release(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class ServerLock:
+    """A PostgreSQL advisory lock or a MySQL ``GET_LOCK``, held by a connection of its own.
+
+    The connection names no database (PostgreSQL's maintenance database ``postgres``),
+    so the lock never touches the real one; the server drops it if the process dies.
+    """
+
+    def __init__(self, connection, target):
+        self.vendor = connection.vendor
+        settings_dict = {**connection.settings_dict, "NAME": None,
+                         "OPTIONS": dict(connection.settings_dict.get("OPTIONS", {}))}
+        self.holder = type(connection)(settings_dict, alias=f"{connection.alias}__reuse_lock")
+        key = fingerprint.digest(target)
+        self.key = int(key[:15], 16) if self.vendor == "postgresql" else f"nose_fastfixtures:{key}"
+
+    def acquire(self, wait):
+        if self.vendor == "postgresql":
+            sql = "SELECT pg_advisory_lock(%s), true" if wait else "SELECT pg_try_advisory_lock(%s)"
+        else:
+            sql = "SELECT GET_LOCK(%s, 31536000)" if wait else "SELECT GET_LOCK(%s, 0)"
+        with self.holder.cursor() as cursor:
+            cursor.execute(sql, [self.key])
+            return bool(cursor.fetchone()[-1])
+
+    def release(self):
+        self.holder.close()
+
+
+# --- The state of a kept database ---
+
+def _state_table_sql(vendor):
+    text = "longtext" if vendor == "mysql" else "text"
+    return f"CREATE TABLE IF NOT EXISTS {TABLE} (entry varchar(32) PRIMARY KEY, content {text})"
+
+
+def write_entries(cursor, vendor, entries):
+    """Store ``{entry: json-able value or None}`` in the state table (None deletes)."""
+    cursor.execute(_state_table_sql(vendor))
+    for entry, value in entries.items():
+        cursor.execute(f"DELETE FROM {TABLE} WHERE entry = %s", [entry])
+        if value is not None:
+            cursor.execute(f"INSERT INTO {TABLE} (entry, content) VALUES (%s, %s)", [entry, json.dumps(value)])
+
+
+COPY_PREFIX = "nff_fresh_"  # freshly migrated rows of a table, kept to restore it after a run
+
+
+def _ours(name):
+    return name == TABLE or name.startswith(COPY_PREFIX)
+
+
+def _row_tables(connection, cursor):
+    names = [name for name in connection.introspection.table_names(cursor) if not _ours(name)]
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
+        names += [row[0] for row in cursor.fetchall()]  # SQLite's sequences are rows
+    return names
+
+
+def _sequences(connection, cursor):
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema()")
+    elif connection.vendor == "mysql":
+        cursor.execute("SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES "
+                       "WHERE TABLE_SCHEMA = DATABASE() AND AUTO_INCREMENT IS NOT NULL")
+    else:
+        return {}
+    return {f"sequence:{name}": value for name, value in cursor.fetchall() if not _ours(name)}
+
+
+def _schema_digest(connection, cursor):
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT tbl_name, type, name, sql FROM sqlite_master ORDER BY type, name")
+    else:
+        schema = "current_schema()" if connection.vendor == "postgresql" else "DATABASE()"
+        cursor.execute("SELECT table_name, column_name, data_type, is_nullable, column_default "
+                       f"FROM information_schema.columns WHERE table_schema = {schema} "
+                       "ORDER BY table_name, ordinal_position")
+    rows = [row for row in cursor.fetchall() if not _ours(row[0])]
+    return fingerprint.digest(fingerprint.canonical([list(map(str, row)) for row in rows]))
+
+
+def table_digests(connection):
+    """The database's state: ``{table: rows digest, "sequence:<name>": value, "schema": digest}``."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        tables = _row_tables(connection, cursor)
+        state = {"schema": _schema_digest(connection, cursor)}
+        state.update(_sequences(connection, cursor))
+        if connection.vendor == "postgresql" and tables:
+            cursor.execute(" UNION ALL ".join(
+                f"SELECT %s, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {quote(name)} t"
+                for name in tables), tables)
+            state.update(cursor.fetchall())
+        elif connection.vendor == "mysql" and tables:
+            cursor.execute("CHECKSUM TABLE " + ", ".join(quote(name) for name in tables))
+            state.update((name.split(".", 1)[-1], checksum) for name, checksum in cursor.fetchall())
+        else:
+            for name in tables:
+                cursor.execute(f"SELECT * FROM {quote(name)}")
+                state[name] = fingerprint.digest(fingerprint.canonical(sorted(map(repr, cursor.fetchall()))))
+    return state
+
+
+def copy_fresh_rows(connection):
+    """Copy every non-empty table into ``nff_fresh_<n>``; returns ``{table: copy}``."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        tables = _row_tables(connection, cursor)
+        for name in connection.introspection.table_names(cursor):
+            if name.startswith(COPY_PREFIX):
+                cursor.execute(f"DROP TABLE {quote(name)}")
+        if not tables:
+            return {}
+        cursor.execute(" UNION ALL ".join(f"SELECT %s, COUNT(*) FROM {quote(name)}" for name in tables), tables)
+        filled = [name for name, count in cursor.fetchall() if count]
+        copies = {name: f"{COPY_PREFIX}{index}" for index, name in enumerate(filled)}
+        for name, copy in copies.items():
+            cursor.execute(f"CREATE TABLE {quote(copy)} AS SELECT * FROM {quote(name)}")
+    return copies
+
+
+def restore_rows(connection, tables, copies):
+    """Give *tables* back their freshly migrated rows, in one transaction (foreign keys checked at commit)."""
+    from django.db import transaction
+
+    quote = connection.ops.quote_name
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
+        try:
+            for name in tables:
+                cursor.execute(f"DELETE FROM {quote(name)}")
+                if name in copies:
+                    cursor.execute(f"INSERT INTO {quote(name)} SELECT * FROM {quote(copies[name])}")
+        finally:
+            if connection.vendor == "mysql":
+                cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
+
+
+def restore_sequences(connection, fresh):
+    """Set sequences back to their freshly migrated values: rolled-back inserts advance them."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        current = _sequences(connection, cursor)
+        changed = {key[len("sequence:"):]: value for key, value in fresh.items()
+                   if key.startswith("sequence:") and key in current and current[key] != value}
+        if not changed:
+            return
+        if connection.vendor == "postgresql":
+            parts, params = [], []
+            for name, value in changed.items():
+                if value is None:  # never used: back to its start, not yet called
+                    parts.append("setval(%s::regclass, (SELECT start_value FROM pg_sequences "
+                                 "WHERE schemaname = current_schema() AND sequencename = %s), false)")
+                    params += [quote(name), name]
+                else:
+                    parts.append("setval(%s::regclass, %s, true)")
+                    params += [quote(name), value]
+            cursor.execute("SELECT " + ", ".join(parts), params)
+        elif connection.vendor == "mysql":
+            for name, value in changed.items():
+                cursor.execute(f"ALTER TABLE {quote(name)} AUTO_INCREMENT = {int(value)}")
+
+
+def restorable(changed, fresh):
+    """The changed tables whose rows can be put back, or None if something else changed (the schema)."""
+    tables = [name for name in changed if not name.startswith("sequence:")]
+    if "schema" in tables or any(name not in fresh for name in tables):
+        return None
+    return tables
+
+
+def _sqlite_read_only(path):
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+
+
+def _save_sqlite(source, path):
+    """Copy the sqlite3 connection *source* into the file *path*, atomically (never a partial file)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(prefix=".reuse-", suffix=".sqlite3", dir=directory)
+    os.close(fd)
+    try:
+        target = sqlite3.connect(temporary)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as sqlite3 would create it, not mkstemp's 0600
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def keep_file_for(settings_dict):
+    """Where an in-memory SQLite test database is kept: ``test_<NAME>`` next to NAME; None if NAME is memory."""
+    name = str(settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or "mode=memory" in name:
+        return None
+    path = Path(name)
+    return str(path.with_name(f"test_{path.name}"))
+
+
+def _same_database(connection, name, other):
+    if connection.vendor != other.vendor:
+        return False
+    if connection.vendor == "sqlite":
+        return os.path.abspath(str(name)) == os.path.abspath(str(other.settings_dict.get("NAME") or ""))
+    mine, theirs = connection.settings_dict, other.settings_dict
+    return (str(name) == str(theirs.get("NAME")) and mine.get("HOST") == theirs.get("HOST")
+            and str(mine.get("PORT")) == str(theirs.get("PORT")))
+
+
+def check_is_test_name(connection, target):
+    """Refuse *target* if it is the (real) NAME of any alias: reuse writes only into test databases."""
+    from django.db import connections
+
+    for alias in connections:
+        if _same_database(connection, target, connections[alias]):
+            raise ConfigError(
+                f"reuse-db refuses to keep {target!r} for alias {connection.alias!r}: it is the NAME of "
+                f"alias {alias!r}, not a test database; give DATABASES[{connection.alias!r}]['TEST']['NAME'] "
+                f"a name of its own, or run without REUSE_DB"
+            )
+
+
+class KeptDatabase:
+    """The kept test database of one alias: lock, decide, create/reuse/migrate/rebuild, finish."""
+
+    def __init__(self, connection, verbosity):
+        self.connection = connection
+        self.alias = connection.alias
+        self.verbosity = verbosity
+        self.original_name = connection.settings_dict["NAME"]
+        self.test_name = connection.creation._get_test_db_name()
+        self.vendor = connection.vendor
+        self.in_memory = self.vendor == "sqlite" and connection.creation.is_in_memory_db(self.test_name)
+        self.keep_path = keep_file_for(connection.settings_dict) if self.in_memory else None
+        self.target = self.keep_path or self.test_name
+        self.decision = None
+        self.fresh = None
+        self.copies = {}
+        self.lock = None
+
+    @property
+    def keepable(self):
+        return not self.in_memory or self.keep_path is not None
+
+    def check_safe(self):
+        check_is_test_name(self.connection, self.target)
+
+    # -- locking
+    def acquire(self):
+        self.lock = FileLock(self.target) if self.vendor == "sqlite" else ServerLock(self.connection, self.target)
+        if not self.lock.acquire(wait=False):
+            log(f"reuse-db: {self.alias}: another run is using {self.target}; waiting for it to finish...")
+            self.lock.acquire(wait=True)
+
+    def release(self):
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    # -- reading the kept state
+    def read_state(self):
+        """The stored entries (``{}`` if the database exists without them), or None if there is no database."""
+        from django.db import DatabaseError
+
+        if self.vendor == "sqlite":
+            if not os.path.exists(self.target) or os.path.getsize(self.target) == 0:
+                return None
+            try:
+                reader = _sqlite_read_only(self.target)
+                try:
+                    rows = reader.execute(f"SELECT entry, content FROM {TABLE}").fetchall()
+                finally:
+                    reader.close()
+            except sqlite3.Error:
+                return {}
+            return {entry: json.loads(content) for entry, content in rows}
+        reader = type(self.connection)({**self.connection.settings_dict, "NAME": self.test_name,
+                                        "OPTIONS": dict(self.connection.settings_dict.get("OPTIONS", {}))},
+                                       alias=self.alias)
+        try:
+            try:
+                reader.ensure_connection()
+            except DatabaseError:
+                return None
+            try:
+                with reader.cursor() as cursor:
+                    cursor.execute(f"SELECT entry, content FROM {TABLE}")
+                    rows = cursor.fetchall()
+            except DatabaseError:
+                return {}
+        finally:
+            reader.close()
+        return {entry: json.loads(content) for entry, content in rows}
+
+    # -- acting
+    def _point_at(self, name):
+        from django.conf import settings
+
+        self.connection.close()
+        settings.DATABASES[self.alias]["NAME"] = name
+        self.connection.settings_dict["NAME"] = name
+
+    def _forget_memory(self):
+        """Really close an in-memory database (Django's close() keeps it alive), so it starts empty."""
+        from django.db.backends.base.base import BaseDatabaseWrapper
+
+        if self.in_memory:
+            BaseDatabaseWrapper.close(self.connection)
+
+    def _load_memory(self):
+        self.connection.ensure_connection()
+        source = _sqlite_read_only(self.keep_path)
+        try:
+            source.backup(self.connection.connection)
+        finally:
+            source.close()
+
+    def _create(self, existing):
+        from django.db import DatabaseError
+
+        self._point_at(self.original_name)  # Django derives the test name from the real NAME
+        if existing and self.vendor != "sqlite":
+            self.check_safe()
+            try:  # dropped first: Django would say "Got an error creating the test database"
+                self.connection.creation._destroy_test_db(self.test_name, self.verbosity)
+            except DatabaseError:
+                pass  # create_test_db drops it itself
+        self.connection.creation.create_test_db(
+            verbosity=self.verbosity, autoclobber=True, serialize=False, keepdb=False)
+
+    def _migrate(self):
+        from django.core.management import call_command
+
+        self._point_at(self.test_name)
+        if self.in_memory:
+            self._load_memory()
+        else:
+            self._write({"marker": self._running_marker()})  # a kill mid-migrate means: rebuild
+        call_command("migrate", verbosity=max(self.verbosity - 1, 0), interactive=False,
+                     database=self.alias, run_syncdb=True)
+
+    def _reuse(self):
+        from django.core.management import call_command
+
+        self._point_at(self.test_name)
+        if self.in_memory:
+            self._load_memory()
+        call_command("createcachetable", database=self.alias)
+        self.connection.ensure_connection()
+
+    def _write(self, entries):
+        assert self.connection.settings_dict["NAME"] == self.test_name, "reuse-db writes only test databases"
+        with self.connection.cursor() as cursor:
+            write_entries(cursor, self.vendor, entries)
+
+    def _running_marker(self):
+        return {"pid": os.getpid(), "host": socket.gethostname(),
+                "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+    def _record_fresh(self, new_fingerprint):
+        if self.in_memory:
+            self._write({"fingerprint": new_fingerprint})
+            _save_sqlite(self.connection.connection, self.keep_path)
+            return
+        self.fresh = table_digests(self.connection)
+        self.copies = copy_fresh_rows(self.connection)
+        self._write({"fingerprint": new_fingerprint, "fresh": self.fresh, "copies": self.copies,
+                     "marker": self._running_marker()})
+
+    def prepare(self, inputs):
+        """Bring the kept database to the freshly migrated state of today's schema; print one line."""
+        from nose_fastfixtures.fingerprint import CREATE, MIGRATE, REBUILD, REUSE, Decision
+
+        self.check_safe()
+        new = inputs.fingerprint(self.connection.settings_dict)
+        stored = self.read_state()
+        decision = fingerprint.classify(None if stored is None else stored.get("fingerprint"), new)
+        if stored is not None and "fingerprint" not in stored:
+            decision = Decision(REBUILD, "it exists but holds no reuse-db fingerprint")
+        decision = fingerprint.after_interrupted(decision, (stored or {}).get("marker"))
+        if decision.action == MIGRATE:
+            try:
+                self._migrate()
+                self._record_fresh(new)
+            except Exception as exc:  # e.g. a new migration that must run before applied ones
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                decision = Decision(REBUILD, f"applying {fingerprint.names(decision.new_migrations)} "
+                                             f"failed: {first}")
+                self._forget_memory()
+        if decision.action == REUSE:
+            self._reuse()
+            if not self.in_memory:
+                self.fresh = stored.get("fresh") or {}
+                self.copies = stored.get("copies") or {}
+                self._write({"marker": self._running_marker()})
+        elif decision.action in (CREATE, REBUILD):
+            self._create(existing=stored is not None)
+            self._record_fresh(new)
+        self.decision = decision
+        if self.verbosity >= 1:
+            log(fingerprint.summary(self.alias, self.target, decision))
+
+    def finish(self):
+        """Put back what the run changed (rows, sequences); mark the database clean only if that worked."""
+        from django.db import DatabaseError
+
+        try:
+            if self.in_memory or self.fresh is None:
+                return
+            if self.connection.settings_dict["NAME"] != self.test_name or self.connection.in_atomic_block:
+                return  # the marker stays: the next run rebuilds
+            try:
+                changed = self._restore()
+                self._write({"marker": {"changed": changed} if changed else None})
+            except DatabaseError as exc:
+                if self.verbosity >= 2:
+                    log(f"reuse-db: {self.alias}: could not restore {self.test_name} ({exc}); "
+                        f"the next run rebuilds it")
+        finally:
+            self._point_at(self.original_name)
+            self.release()
+
+    def _restore(self):
+        """Restore and verify against the fresh digests; returns what still differs."""
+        restore_sequences(self.connection, self.fresh)
+        changed = fingerprint.changed_tables(self.fresh, table_digests(self.connection))
+        tables = restorable(changed, self.fresh)
+        if changed and tables is not None:
+            restore_rows(self.connection, tables, self.copies)
+            restore_sequences(self.connection, self.fresh)
+            changed = fingerprint.changed_tables(self.fresh, table_digests(self.connection))
+            if not changed and self.verbosity >= 2:
+                log(f"reuse-db: {self.alias}: put back the freshly migrated rows of {fingerprint.names(tables)}")
+        return changed
+
+
+def setup_databases(aliases, serialized_aliases, verbosity):
+    """Django's ``setup_databases`` with kept databases; returns what ``teardown_databases`` needs."""
+    from django.db import connections
+    from django.test.utils import get_unique_databases_and_mirrors
+
+    test_databases, mirrored_aliases = get_unique_databases_and_mirrors(aliases)
+    firsts = [connections[aliases_[0]] for _, aliases_ in test_databases.values()]
+    kept = [KeptDatabase(connection, verbosity) for connection in firsts]
+    for database in kept:
+        database.check_safe()  # all refusals before anything is written
+    inputs = SchemaInputs()
+    done = []
+    try:
+        for database in kept:
+            done.append(database)
+            if not database.keepable:
+                if verbosity >= 2:
+                    log(f"reuse-db: {database.alias}: its SQLite NAME is in memory: nothing to keep it next to")
+                database.connection.creation.create_test_db(verbosity=verbosity, autoclobber=True,
+                                                            serialize=False)
+            else:
+                database.acquire()
+                database.prepare(inputs)
+                if database.in_memory:
+                    database.release()  # tests never write the file: other runs may load it now
+    except BaseException:
+        teardown_databases(done)
+        raise
+    for _, aliases_ in test_databases.values():
+        for alias in aliases_[1:]:
+            connections[alias].creation.set_as_test_mirror(connections[aliases_[0]].settings_dict)
+    for alias, mirror_alias in mirrored_aliases.items():
+        connections[alias].creation.set_as_test_mirror(connections[mirror_alias].settings_dict)
+    for database in kept:
+        if serialized_aliases is None or database.alias in serialized_aliases:
+            database.connection._test_serialized_contents = database.connection.creation.serialize_db_to_string()
+    return kept
+
+
+def teardown_databases(kept):
+    """Leave every kept database (marked clean or not) and point the connections back at the real names."""
+    for database in reversed(kept):
+        if database.keepable:
+            database.finish()
+        else:
+            database.connection.creation.destroy_test_db(database.original_name, database.verbosity)
