@@ -7,12 +7,14 @@ from collections import Counter
 
 import pytest
 
-from tests.helpers.backends import backend_env
-from tests.helpers.oracle import compare, run_django, run_nose
+from tests.helpers.backends import backend_env, drop_kept_databases
+from tests.helpers.oracle import SAMPLE_APP, compare, run_django, run_nose
 
 PLUGIN_SETS = {
     "django": [],
     "class-fixtures": ["--with-class-fixtures"],
+    # Every plugin at once, the database kept (REUSE_DB) and reused by a second run.
+    "all": ["--with-class-fixtures", "--with-progressive", "--with-reuse-db"],
 }
 _django_runs = {}
 
@@ -26,7 +28,16 @@ def djangos_run(backend):
 @pytest.mark.parametrize("plugins", PLUGIN_SETS.values(), ids=PLUGIN_SETS.keys())
 def test_sample_suite_outcomes_match_djangos_runner(backend, plugins):
     django_run = djangos_run(backend)
-    nose_run = run_nose(args=plugins, env=backend_env(backend))
+    env = backend_env(backend)
+    try:
+        nose_run = run_nose(args=plugins, env=env)
+        if "--with-reuse-db" in plugins:
+            assert compare(django_run, nose_run) == [], nose_run.output[-5000:]
+            nose_run = run_nose(args=plugins, env=env)  # warm: the kept database
+            assert "Creating test database" not in nose_run.output
+    finally:
+        if "--with-reuse-db" in plugins:
+            drop_kept_databases(backend, env, SAMPLE_APP)
 
     assert django_run.outcomes, django_run.output[-3000:]
     counts = Counter(django_run.outcomes.values())

@@ -38,3 +38,26 @@ def unavailable_reason(backend):
     except Exception as exc:
         return f"no server at {host}:{port} ({str(exc).strip().splitlines()[0]})"
     return None
+
+
+def drop_kept_databases(backend, env, directory, suffixes=("", "_archive", "_other")):
+    """Remove the test databases a REUSE_DB run kept on purpose (tests clean up after themselves)."""
+    names = [f"test_{env['DB_NAME']}{suffix}" for suffix in suffixes]
+    if backend == "sqlite":
+        for path in directory.glob(f"test_{env['DB_NAME']}*"):
+            path.unlink()
+    elif backend == "postgresql":
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as connection:
+            for name in names:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    else:
+        import MySQLdb
+
+        connection = MySQLdb.connect(host="127.0.0.1", user="root", password="")
+        try:
+            for name in names:
+                connection.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
+        finally:
+            connection.close()
