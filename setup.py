@@ -27,6 +27,10 @@ setup(
     entry_points={
         "nose.plugins.0.10": [
             "django = nose_fastfixtures.plugins.django_plugin:DjangoPlugin",
+            "progressive = nose_fastfixtures.plugins.progressive:ProgressivePlugin",
+            "class-fixtures = nose_fastfixtures.plugins.class_fixtures:ClassFixturesPlugin",
+            "fixture-bundling = nose_fastfixtures.plugins.fixture_bundling:FixtureBundlingPlugin",
+            "reuse-db = nose_fastfixtures.plugins.reuse_db:ReuseDBPlugin",
         ],
     },
     classifiers=[

@@ -11,6 +11,8 @@ added, and restoring rows it overwrote).
 from contextlib import contextmanager
 
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializedObject
 from django.db import connections, transaction
 
@@ -86,14 +88,19 @@ def write_tables(connection, contents):
                     cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
 
 
+SQLITE_SEQUENCE = "sqlite_sequence"
+
+
 class AliasRecord:
     """What one load did to one database."""
 
-    def __init__(self, alias, before, after):
+    def __init__(self, alias, before, after, models=(), sequences=None):
         self.alias = alias
         self.before = before  # {table: (columns, rows)} for every table non-empty before the load
         self.after = after    # {table: (columns, rows)} for every table written by the load
         self.written = set(after)
+        self.models = list(models)  # the models loaddata saved (it resets their sequences)
+        self.sequences = sequences  # SQLite's sqlite_sequence before the load, else None
 
     @property
     def emptied_before(self):
@@ -131,11 +138,32 @@ class LoadRecord:
         record = self.records[alias]
         self._write(alias, record.contents(self._expand(alias, tables), "after"))
 
-    def unload(self, alias, dirtied=()):
-        """Bring the load's tables and *dirtied* back to their state before the load."""
+    def unload(self, alias, dirtied=(), like_rollback=False):
+        """Bring the load's tables and *dirtied* back to their state before the load.
+
+        *like_rollback*: also put SQLite's AUTOINCREMENT counters back, as a rolled
+        back transaction does (Django's flush, and the other backends' rollback, leave
+        counters alone).
+        """
         record = self.records[alias]
         tables = record.written | set(self._expand(alias, dirtied))
-        self._write(alias, record.contents(tables, "before"))
+        contents = record.contents(tables, "before")
+        if like_rollback and record.sequences is not None:
+            contents[SQLITE_SEQUENCE] = record.sequences
+        self._write(alias, contents)
+
+    def reset_sequences(self, alias):
+        """Reset the loaded models' sequences as loaddata does at the end of a load.
+
+        Django's TestCase reloads its fixtures for every class, so each class starts
+        with the sequences loaddata sets; a class sharing a loaded layer gets the same.
+        """
+        connection = connections[alias]
+        statements = connection.ops.sequence_reset_sql(no_style(), self.records[alias].models)
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
 
     def _expand(self, alias, tables):
         """Known table names; EVERYTHING becomes every table that holds or held rows."""
@@ -198,16 +226,27 @@ def load(fixtures, aliases):
     return LoadRecord(list(fixtures), records)
 
 
+def _has_sqlite_sequence(connection):
+    # Django's introspection leaves SQLite's own tables out.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [SQLITE_SEQUENCE])
+        return cursor.fetchone() is not None
+
+
 def _load_into(fixtures, alias):
     track = tracker()
     connection = connections[alias]
     tables = table_names(connection)
     with track.paused():
         before = {table: read_table(connection, table) for table in non_empty_tables(connection, tables)}
+        sequences = None
+        if connection.vendor == "sqlite" and _has_sqlite_sequence(connection):
+            sequences = read_table(connection, SQLITE_SEQUENCE)
     track.take(alias)
+    command = loaddata.Command()
     try:
         with transaction.atomic(using=alias), _no_update_attempts(set(tables) - set(before)):
-            call_command("loaddata", *fixtures, verbosity=0, database=alias)
+            call_command(command, *fixtures, verbosity=0, database=alias)
     except Exception as exc:
         track.take(alias)
         raise FixtureLoadError(f"cannot load fixtures {', '.join(fixtures)} into {alias!r}: {exc}") from exc
@@ -216,4 +255,4 @@ def _load_into(fixtures, alias):
         written = set(tables)
     with track.paused():
         after = {table: read_table(connection, table) for table in written if table in tables}
-    return AliasRecord(alias, before, after)
+    return AliasRecord(alias, before, after, getattr(command, "models", ()), sequences)

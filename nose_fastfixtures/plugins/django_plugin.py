@@ -3,12 +3,14 @@
 import atexit
 import importlib.util
 import os
+import random
+import sys
 
 from nose.plugins import Plugin
 from nose.suite import ContextSuiteFactory, LazySuite
 
 from nose_fastfixtures import django_env, labels, ordering, suites
-from nose_fastfixtures.errors import FastFixturesError, exit_with
+from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
 from nose_fastfixtures.unittest_compat import (
     UnittestContextSuite,
     count_unexpected_successes,
@@ -54,6 +56,12 @@ class DjangoPlugin(Plugin):
             help="Django settings module; else django-settings in [nosetests] of "
                  "setup.cfg/nose.cfg, else DJANGO_SETTINGS_MODULE [NOSE_DJANGO_SETTINGS]",
         )
+        parser.add_option(
+            "--django-shuffle", dest="django_shuffle", metavar="SEED",
+            default=env.get("NOSE_DJANGO_SHUFFLE"),
+            help="run the classes in a random order from SEED, inside Django's groups "
+                 "(as manage.py test --shuffle) [NOSE_DJANGO_SHUFFLE]",
+        )
 
     def configure(self, options, conf):
         super().configure(options, conf)
@@ -63,9 +71,21 @@ class DjangoPlugin(Plugin):
         if not self.enabled:
             return
         self.settings_option = options.django_settings
+        self.shuffle_seed = self._shuffle_seed(options.django_shuffle)
         self.verbosity = conf.verbosity
         self.explicit_labels = bool(conf.testNames)
+        self.order_hooks = []     # fixture bundling plans its own order
+        self.teardown_hooks = []  # ...and removes its layers before the databases go
         self.databases = None
+
+    @staticmethod
+    def _shuffle_seed(value):
+        if value in (None, ""):
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            exit_with(UsageError(f"--django-shuffle takes a whole number, not {value!r}"))
 
     def begin(self):
         try:
@@ -98,7 +118,13 @@ class DjangoPlugin(Plugin):
         units = suites.split_into_units(suites.materialize(test))
         for unit in units:
             suites.sort_inside(unit, key=lambda child: ordering.rank(unit_kind(child)))
-        ordered = LazySuite(ordering.django_order(units, unit_kind))
+        if self.shuffle_seed is not None:
+            random.Random(self.shuffle_seed).shuffle(units)
+            sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
+        units = ordering.django_order(units, unit_kind)
+        for reorder in self.order_hooks:
+            units = reorder(units)
+        ordered = LazySuite(units)
         self._setup_databases(ordered)
         return ordered
 
@@ -127,6 +153,8 @@ class DjangoPlugin(Plugin):
 
     def _teardown(self):
         if self.databases is not None:
+            for hook in self.teardown_hooks:
+                hook()
             databases, self.databases = self.databases, None
             databases.teardown()
             django_env.teardown_test_environment()

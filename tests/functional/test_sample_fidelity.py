@@ -13,8 +13,12 @@ from tests.helpers.oracle import SAMPLE_APP, compare, run_django, run_nose
 PLUGIN_SETS = {
     "django": [],
     "class-fixtures": ["--with-class-fixtures"],
+    "fixture-bundling": ["--with-fixture-bundling"],
+    # Classes presented in a shuffled order must not change what bundling does to outcomes.
+    "bundling-class-fixtures-shuffled": ["--with-fixture-bundling", "--with-class-fixtures",
+                                         "--django-shuffle=2012"],
     # Every plugin at once, the database kept (REUSE_DB) and reused by a second run.
-    "all": ["--with-class-fixtures", "--with-progressive", "--with-reuse-db"],
+    "all": ["--with-class-fixtures", "--with-fixture-bundling", "--with-progressive", "--with-reuse-db"],
 }
 _django_runs = {}
 
