@@ -23,6 +23,7 @@ class ClassInfo:
     fixtures: tuple = ()     # fixture names, in the class's order
     aliases: tuple = ()      # database aliases the fixtures load into
     bundle: bool = False     # may run inside a shared, committed fixture layer
+    name: str = ""           # for the printed plan
 
 
 @dataclass
@@ -135,7 +136,7 @@ def describe(plan_):
         if step.load:
             lines.append(f"  load layer {'+'.join(step.load)} into {', '.join(step.info.aliases)}")
         if step.layers:
-            lines.append(f"    {step.info.key}")
+            lines.append(f"    {step.info.name or step.info.key}")
     if plan_.final_unload:
         lines.append(f"  unload {plan_.final_unload} layers")
     return lines

@@ -61,7 +61,8 @@ class FixtureBundlingPlugin(Plugin):
             return bundling.ClassInfo(unit, kind)
         aliases = tuple(cls._databases_names(include_mirrors=False))
         bundle = not getattr(cls, "exempt_from_fixture_bundling", False)
-        return bundling.ClassInfo(unit, kind, tuple(cls.fixtures), aliases, bundle)
+        return bundling.ClassInfo(unit, kind, tuple(cls.fixtures), aliases, bundle,
+                                  f"{cls.__module__}.{cls.__qualname__}")
 
     def startContext(self, context):
         if not isclass(context):
