@@ -74,6 +74,9 @@ class DjangoPlugin(Plugin):
         self.shuffle_seed = self._shuffle_seed(options.django_shuffle)
         self.verbosity = conf.verbosity
         self.explicit_labels = bool(conf.testNames)
+        # Test methods of unittest classes are the ones unittest (and Django) collects:
+        # "test*" only, not every name nose's testMatch accepts ("create_test_user").
+        conf.getTestCaseNamesCompat = True
         self.order_hooks = []     # fixture bundling plans its own order
         self.teardown_hooks = []  # ...and removes its layers before the databases go
         self.databases = None

@@ -66,6 +66,14 @@ CORNERS = '''
             self.assertEqual(Item.objects.count(), 0)
 
 
+    class HelperNamedLikeATest(TestCase):
+        def create_test_item(self):
+            raise AssertionError("a helper that nose alone would collect as a test")
+
+        def test_real_one(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
     class BrokenSetUp(TestCase):
         @classmethod
         def setUpTestData(cls):
