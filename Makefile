@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test unit clean
+.PHONY: demo test unit bench clean
 
 $(STAMP): setup.py requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
+
+# Every contender on every backend, side by side (under 30 minutes here); options:
+# make bench BENCH_ARGS="--backends sqlite --runs 1". Contender venvs go in .bench/.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit

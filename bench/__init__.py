@@ -1,0 +1,1 @@
+"""The benchmark behind ``make bench``: every contender side by side, outcomes checked."""

@@ -1,0 +1,117 @@
+"""The benchmark's pure figures: medians, pairwise ratios, outcome comparison and the table."""
+
+import statistics
+
+BASELINE = "django"
+
+
+def median(values):
+    """Median of the numbers given, None when there are none."""
+    values = [value for value in values if value is not None]
+    return statistics.median(values) if values else None
+
+
+def pairwise_ratio(times, baseline_times):
+    """Median of time/baseline over the runs of the same round (noise cancels within a round).
+
+    Rounds where either side has no time (a failed run) are left out.
+    """
+    ratios = [time / base for time, base in zip(times, baseline_times)
+              if time is not None and base]
+    return median(ratios)
+
+
+def outcome_differences(expected, actual):
+    """``(test id, expected, actual)`` for every test whose outcome differs, sorted."""
+    return [(key, expected.get(key, "missing"), actual.get(key, "missing"))
+            for key in sorted(set(expected) | set(actual))
+            if expected.get(key, "missing") != actual.get(key, "missing")]
+
+
+def fidelity(expected, actual):
+    """'same' when every outcome matches, else 'N differ'; '-' when either side is unknown."""
+    if not expected or not actual:
+        return "-"
+    count = len(outcome_differences(expected, actual))
+    return "same" if count == 0 else f"{count} differ"
+
+
+def floor_share(test_seconds, wall_seconds, processes=1):
+    """Share of the wall time (times processes) spent inside the tests themselves."""
+    if test_seconds is None or not wall_seconds:
+        return None
+    return test_seconds / (wall_seconds * processes)
+
+
+def summarize(times, baseline_times, counts, processes=1):
+    """One row's figures from its timed runs and its counted run."""
+    wall = median(times)
+    counts = counts or {}
+    return {
+        "wall": wall,
+        "ratio": pairwise_ratio(times, baseline_times),
+        "statements": counts.get("statements"),
+        "fixture_loads": counts.get("fixture_loads"),
+        "fixture_objects": counts.get("fixture_objects"),
+        "floor": floor_share(counts.get("test_seconds"), counts.get("wall"), processes),
+        "harness": (counts.get("db_setup_seconds", 0) + counts.get("fixture_seconds", 0)) if counts else None,
+    }
+
+
+def merge_counts(per_process):
+    """Add up the counts written by each process of one run; outcomes keep the worst per test."""
+    severity = ("error", "fail", "xpass", "skip", "xfail", "pass")
+    total = {"statements": 0, "fixture_loads": 0, "fixture_objects": 0, "test_seconds": 0.0,
+             "fixture_seconds": 0.0, "db_setup_seconds": 0.0, "outcomes": {}}
+    for counts in per_process:
+        for name in total:
+            if name != "outcomes":
+                total[name] += counts.get(name, 0)
+        for key, outcome in counts.get("outcomes", {}).items():
+            previous = total["outcomes"].get(key)
+            if previous is None or severity.index(outcome) < severity.index(previous):
+                total["outcomes"][key] = outcome
+    return total
+
+
+def _cell(value, kind):
+    if value is None:
+        return "-"
+    if kind == "seconds":
+        return f"{value:.1f} s"
+    if kind == "ratio":
+        return f"{value:.2f}x"
+    if kind == "share":
+        return f"{value * 100:.0f}%"
+    if kind == "int":
+        return f"{value:,}"
+    return str(value)
+
+
+COLUMNS = (
+    ("suite", "suite", "text"),
+    ("backend", "backend", "text"),
+    ("contender", "contender", "text"),
+    ("wall", "wall (median)", "seconds"),
+    ("ratio", "vs Django", "ratio"),
+    ("statements", "SQL", "int"),
+    ("fixture_loads", "loaddata", "int"),
+    ("fixture_objects", "fixture objs", "int"),
+    ("harness", "db+fixtures", "seconds"),
+    ("floor", "floor", "share"),
+    ("fidelity", "outcomes", "text"),
+    ("note", "note", "text"),
+)
+
+
+def format_table(rows):
+    """An RST simple table (readable as plain text) of the rows' figures."""
+    cells = [[title for _, title, _ in COLUMNS]]
+    cells += [[_cell(row.get(key), kind) for key, _, kind in COLUMNS] for row in rows]
+    widths = [max(len(line[index]) for line in cells) for index in range(len(COLUMNS))]
+    rule = "  ".join("=" * width for width in widths)
+
+    def line(values):
+        return "  ".join(value.ljust(width) for value, width in zip(values, widths)).rstrip()
+
+    return "\n".join([rule, line(cells[0]), rule, *(line(values) for values in cells[1:]), rule])

@@ -1,0 +1,142 @@
+"""Unit tests of bench/stats.py and the pure parts of bench/contenders.py and bench/run.py."""
+
+import pytest
+
+from bench import contenders, stats
+from bench.run import failure_note
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([3.0, 1.0, 2.0], 2.0),
+    ([4.0, 1.0, 2.0, 3.0], 2.5),
+    ([None, 5.0], 5.0),
+    ([], None),
+    ([None], None),
+])
+def test_median(values, expected):
+    assert stats.median(values) == expected
+
+
+def test_pairwise_ratio_is_taken_round_by_round():
+    # Round 2 ran on a busy machine: both sides slowed down, the ratio did not.
+    assert stats.pairwise_ratio([5.0, 10.0, 5.0], [10.0, 20.0, 10.0]) == 0.5
+
+
+def test_pairwise_ratio_leaves_out_failed_rounds():
+    assert stats.pairwise_ratio([None, 3.0, 6.0], [10.0, 6.0, 0.0]) == 0.5
+    assert stats.pairwise_ratio([], []) is None
+
+
+def test_outcome_differences_name_missing_tests():
+    expected = {"a.T.test_1": "pass", "a.T.test_2": "skip"}
+    actual = {"a.T.test_1": "fail", "a.T.test_3": "pass"}
+    assert stats.outcome_differences(expected, actual) == [
+        ("a.T.test_1", "pass", "fail"),
+        ("a.T.test_2", "skip", "missing"),
+        ("a.T.test_3", "missing", "pass"),
+    ]
+
+
+@pytest.mark.parametrize("expected, actual, verdict", [
+    ({"t": "pass"}, {"t": "pass"}, "same"),
+    ({"t": "pass", "u": "xfail"}, {"t": "error", "u": "pass"}, "2 differ"),
+    ({}, {"t": "pass"}, "-"),
+    ({"t": "pass"}, {}, "-"),
+])
+def test_fidelity(expected, actual, verdict):
+    assert stats.fidelity(expected, actual) == verdict
+
+
+def test_floor_share_divides_by_processes():
+    assert stats.floor_share(2.0, 10.0) == 0.2
+    assert stats.floor_share(2.0, 10.0, processes=2) == 0.1
+    assert stats.floor_share(None, 10.0) is None
+
+
+def test_merge_counts_adds_up_and_keeps_the_worst_outcome():
+    merged = stats.merge_counts([
+        {"statements": 10, "fixture_loads": 1, "test_seconds": 1.5, "outcomes": {"t": "pass", "u": "skip"}},
+        {"statements": 5, "fixture_objects": 7, "outcomes": {"t": "error"}},
+    ])
+    assert merged["statements"] == 15
+    assert merged["fixture_loads"] == 1
+    assert merged["fixture_objects"] == 7
+    assert merged["test_seconds"] == 1.5
+    assert merged["outcomes"] == {"t": "error", "u": "skip"}
+
+
+def test_summarize():
+    row = stats.summarize([4.0, 6.0], [8.0, 12.0],
+                          {"statements": 3, "test_seconds": 1.0, "wall": 5.0, "db_setup_seconds": 1.0,
+                           "fixture_seconds": 0.5})
+    assert row["wall"] == 5.0
+    assert row["ratio"] == 0.5
+    assert row["statements"] == 3
+    assert row["floor"] == 0.2
+    assert row["harness"] == 1.5
+
+
+def test_format_table_is_an_rst_simple_table():
+    table = stats.format_table([
+        {"suite": "sample", "backend": "sqlite", "contender": "django", "wall": 12.34, "ratio": 1.0,
+         "statements": 71352, "floor": 0.04, "fidelity": "same", "note": ""},
+        {"suite": "sample", "backend": "sqlite", "contender": "x", "fidelity": "-", "note": "exit 1: boom"},
+    ])
+    lines = table.splitlines()
+    assert lines[0] == lines[2] == lines[-1]
+    assert set(lines[0]) == {"=", " "}
+    assert lines[1].split()[:3] == ["suite", "backend", "contender"]
+    assert "12.3 s" in lines[3] and "1.00x" in lines[3] and "71,352" in lines[3] and "4%" in lines[3]
+    assert lines[4].split()[3] == "-"
+    assert lines[4].endswith("exit 1: boom")
+
+
+def test_failure_note_quotes_the_last_exception_line():
+    output = "Traceback (most recent call last):\n  File x\nValueError: unknown action \"callback\"\n"
+    assert failure_note(output, 1) == 'exit 1: ValueError: unknown action "callback"'
+    assert failure_note("", 3) == "exit 3: no output"
+
+
+def test_our_contenders_follow_the_plugins_found():
+    slugs = [c.slug for c in contenders.all_contenders([]) if c.ours]
+    assert slugs == ["nosetests --with-django"]
+    found = contenders.all_contenders(["class-fixtures", "reuse-db"])
+    ours = {c.slug: c for c in found if c.ours}
+    assert list(ours) == ["nosetests --with-django", "nosetests --with-class-fixtures",
+                          "nosetests --with-reuse-db", "nosetests all plugins",
+                          "nosetests all + REUSE_DB=1 (warm)"]
+    assert ours["nosetests all plugins"].args == ("--with-class-fixtures",)
+    assert ours["nosetests all + REUSE_DB=1 (warm)"].warm
+
+
+def test_select_keeps_django_as_the_baseline():
+    chosen = contenders.select(contenders.all_contenders([]), "pytest")
+    assert [c.slug for c in chosen][0] == "django"
+    assert all(c.slug == "django" or c.slug.startswith("pytest") for c in chosen)
+
+
+def test_commands():
+    suite = contenders.Suite("s", "sample", ("catalog", "orders.tests.test_checkout"))
+    by_slug = {c.slug: c for c in contenders.all_contenders([])}
+    assert contenders.command(by_slug["django --parallel 2"], suite, "py") == [
+        "py", "manage.py", "test", "--noinput", "--parallel", "2", "catalog", "orders.tests.test_checkout"]
+    assert contenders.command(by_slug["pytest-django"], suite, "py")[-2:] == [
+        "catalog", "orders/tests/test_checkout.py"]
+    wagtail = contenders.Suite("w", "wagtail", ("wagtail.sites",))
+    assert contenders.command(by_slug["nosetests --with-django"], wagtail, "py") == [
+        "py", "-m", "nose", "--with-django", "wagtail.sites"]
+    assert contenders.command(by_slug["django"], wagtail, "py")[:3] == ["py", "-m", "django"]
+
+
+def test_suite_env_names_bench_databases():
+    assert contenders.SUITES["sample"].env("postgresql", "django --keepdb (warm)") == {
+        "DB_BACKEND": "postgresql", "DB_NAME": "nffbench_django_keepdb_warm"}
+    env = contenders.SUITES["wagtail"].env("mysql", "django")
+    assert env["DATABASE_NAME"] == "test_nffbench_django"
+    assert env["DATABASE_ENGINE"] == "django.db.backends.mysql"
+
+
+def test_wagtail_gets_the_baseline_plain_nosetests_and_all_plugins():
+    found = contenders.all_contenders(["class-fixtures", "reuse-db"])
+    assert [c.slug for c in found if "wagtail" in c.kinds] == [
+        "django", "nosetests --with-django", "nosetests all plugins", "nosetests all + REUSE_DB=1 (warm)"]
