@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.backends import backend_env
+from tests.helpers.backends import backend_env, drop_kept_databases
 from tests.helpers.oracle import ROOT, run_nose
 from tests.helpers.projects import make_project
 
@@ -123,28 +123,11 @@ def passed(run):
     return run.outcomes
 
 
-def drop_databases(backend, env):
-    names = [f"test_{env['DB_NAME']}", f"test_{env['DB_NAME']}_other"]
-    if backend == "postgresql":
-        import psycopg
-
-        with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as c:
-            for name in names:
-                c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    elif backend == "mysql":
-        import MySQLdb
-
-        connection = MySQLdb.connect(host="127.0.0.1", user="root", password="")
-        for name in names:
-            connection.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
-        connection.close()
-
-
 @pytest.fixture
 def tiny(tmp_path, backend):
     root, env = project(tmp_path, backend)
     yield root, env
-    drop_databases(backend, env)
+    drop_kept_databases(backend, env, root)
 
 
 def test_kept_database_follows_schema_changes(tiny, backend):
