@@ -63,7 +63,10 @@ def _count_statement(execute, sql, params, many, context):
 
 
 def _on_connection_created(sender, connection, **kwargs):
-    connection.execute_wrappers.append(_count_statement)
+    # Fires again on every reconnect (TransactionTestCase closes connections after each
+    # test) while the wrapper list lives on: add it once, or statements count many times.
+    if _count_statement not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_count_statement)
     if not _state["hooked_django"]:
         _state["hooked_django"] = True
         _hook_fixtures()
