@@ -145,6 +145,18 @@ class DjangoPlugin(Plugin):
             self._teardown()
             exit_with(error)
 
+    def wantClass(self, cls):
+        """A model named like a test (``TestItem``) is not a test class, as for unittest.
+
+        Nose would collect it, and transplant it into every module that imports it,
+        which redefines a model outside its app.
+        """
+        from django.db import models
+
+        if issubclass(cls, models.Model):
+            return False
+        return None
+
     def prepareTestCase(self, test):
         return run_with_unittest_result(test)
 

@@ -95,8 +95,39 @@ CORNERS = '''
 '''
 
 
+MODELS_NAMED_LIKE_TESTS = '''
+    from django.test import TestCase
+
+    from shop.models import Item
+
+
+    class TestingItem(Item):
+        class Meta:
+            proxy = True
+            app_label = "shop"
+
+
+    class ProxyTests(TestCase):
+        def test_proxy(self):
+            TestingItem.objects.create(name="x")
+            self.assertEqual(Item.objects.count(), 1)
+'''
+
+IMPORTS_THE_MODEL = '''
+    from django.test import SimpleTestCase
+
+    from shop.tests.test_proxies import TestingItem
+
+
+    class ImportedModelTests(SimpleTestCase):
+        def test_name(self):
+            self.assertEqual(TestingItem._meta.proxy, True)
+'''
+
+
 def test_unittest_corners_match_djangos_runner(tmp_path, backend):
-    project = make_project(tmp_path, {"test_corners.py": CORNERS})
+    project = make_project(tmp_path, {"test_corners.py": CORNERS, "test_proxies.py": MODELS_NAMED_LIKE_TESTS,
+                                      "test_uses_proxy.py": IMPORTS_THE_MODEL})
     env = backend_env(backend)
     django_run = run_django(cwd=project, env=env)
     nose_run = run_nose(cwd=project, env=env)
