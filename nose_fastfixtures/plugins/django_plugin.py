@@ -5,6 +5,7 @@ import importlib.util
 import os
 import random
 import sys
+import unittest
 
 from nose.plugins import Plugin
 from nose.suite import ContextSuiteFactory, LazySuite
@@ -145,6 +146,9 @@ class DjangoPlugin(Plugin):
             self._teardown()
             exit_with(error)
 
+    # Names nose's testMatch accepts anywhere in a name ("make_test_page") are helpers
+    # in Django suites: functions and plain classes are tests only by prefix, as
+    # unittest and pytest decide.
     def wantClass(self, cls):
         """A model named like a test (``TestItem``) is not a test class, as for unittest.
 
@@ -155,7 +159,15 @@ class DjangoPlugin(Plugin):
 
         if issubclass(cls, models.Model):
             return False
+        if not issubclass(cls, unittest.TestCase) and not cls.__name__.startswith("Test"):
+            return False
         return None
+
+    def wantFunction(self, function):
+        return None if function.__name__.startswith("test") else False
+
+    def wantMethod(self, method):
+        return None if method.__name__.startswith("test") else False
 
     def prepareTestCase(self, test):
         return run_with_unittest_result(test)

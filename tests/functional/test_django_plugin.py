@@ -58,6 +58,18 @@ NOSE_STYLE = '''
     class TestPlainClass:
         def test_method(self):
             assert Item.objects.count() == 0
+
+        def make_test_item(self):
+            raise AssertionError("a helper, not a test")
+
+
+    def make_test_item():
+        raise AssertionError("a helper, not a test")
+
+
+    class ItemTestHelpers:
+        def test_looks_like_a_test(self):
+            raise AssertionError("not a Test* class: a helper")
 '''
 
 
