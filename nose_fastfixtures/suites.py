@@ -17,27 +17,17 @@ def materialize(suite):
     """
     if _is_generator_suite(suite):
         return suite  # a test generator's body runs when iterated: keep it for the run
-    if isinstance(suite, LazySuite):
-        children = [materialize(child) for child in suite._tests]
-        suite._tests = children
-    elif isinstance(suite, unittest.TestSuite):
+    if isinstance(suite, unittest.TestSuite):  # nose's LazySuite and ContextSuite included
         suite._tests = [materialize(child) for child in suite._tests]
     return suite
 
 
 def iter_tests(suite):
     """Yield the leaf tests of a materialized *suite* (nose ``Test`` wrappers, mostly)."""
-    if _is_generator_suite(suite):
+    if _is_generator_suite(suite) or not isinstance(suite, unittest.TestSuite):
         yield suite
         return
-    if isinstance(suite, LazySuite):
-        children = list(suite._precache)
-    elif isinstance(suite, unittest.TestSuite):
-        children = list(suite._tests)
-    else:
-        yield suite
-        return
-    for child in children:
+    for child in _children(suite):
         yield from iter_tests(child)
 
 

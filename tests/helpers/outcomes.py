@@ -23,8 +23,8 @@ def fixture_key(name, phase):
 
 def unittest_key(test):
     """The key of a test under unittest/Django's runner, class fixture errors included."""
-    match = _FIXTURE_ERROR.match(str(test)) if not isinstance(test, unittest.TestCase) or \
-        type(test).__name__ == "_ErrorHolder" else None
+    # unittest reports class and module fixture errors on an _ErrorHolder, not a TestCase.
+    match = None if isinstance(test, unittest.TestCase) else _FIXTURE_ERROR.match(str(test))
     if match:
         phase = "setup" if match.group(1).startswith("setUp") else "teardown"
         return fixture_key(match.group(2), phase)
