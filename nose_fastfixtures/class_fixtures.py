@@ -90,6 +90,8 @@ class ClassFixtures:
             dirtied = tracker().take(alias)
             if dirtied:
                 self.record.restore_loaded(alias, dirtied)
+                # loaddata would set them again (PostgreSQL's, the others have none to set)
+                self.record.reset_sequences(alias, dirtied)
         # Django's per-test load would send them again into the fresh outbox.
         if self.mail and hasattr(mail, "outbox"):
             mail.outbox.extend(self.mail)

@@ -152,14 +152,18 @@ class LoadRecord:
             contents[SQLITE_SEQUENCE] = record.sequences
         self._write(alias, contents)
 
-    def reset_sequences(self, alias):
+    def reset_sequences(self, alias, tables=EVERYTHING):
         """Reset the loaded models' sequences as loaddata does at the end of a load.
 
         Django's TestCase reloads its fixtures for every class, so each class starts
         with the sequences loaddata sets; a class sharing a loaded layer gets the same.
+        A TransactionTestCase reloads them for every test: after a test, the sequences
+        of the loaded models whose *tables* it wrote are reset.
         """
         connection = connections[alias]
-        statements = connection.ops.sequence_reset_sql(no_style(), self.records[alias].models)
+        models = [model for model in self.records[alias].models
+                  if tables == EVERYTHING or model._meta.db_table in tables]
+        statements = connection.ops.sequence_reset_sql(no_style(), models) if models else []
         if statements:
             with connection.cursor() as cursor:
                 for sql in statements:
