@@ -10,11 +10,14 @@ added, and restoring rows it overwrote).
 
 from contextlib import contextmanager
 
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializedObject
 from django.db import connections, transaction
+from django.db.models import Model
+from django.db.models.signals import post_save, pre_save
 
 from nose_fastfixtures.errors import FastFixturesError
 from nose_fastfixtures.sql_writes import EVERYTHING
@@ -109,16 +112,11 @@ class AliasRecord:
 
     def contents(self, tables, state):
         """``{table: (columns, rows)}`` for *tables* in the 'before' or 'after' state."""
-        connection = connections[self.alias]
         chosen = {}
         for table in tables:
             snapshot = self.after.get(table) if state == "after" else None
             if snapshot is None:
-                snapshot = self.before.get(table)
-            if snapshot is None:
-                columns = [column.name for column in
-                           connection.introspection.get_table_description(connection.cursor(), table)]
-                snapshot = (columns, [])
+                snapshot = self.before.get(table, ((), []))  # empty: no columns needed
             chosen[table] = snapshot
         return chosen
 
@@ -184,33 +182,91 @@ class LoadRecord:
                 write_tables(connections[alias], contents)
 
 
-@contextmanager
-def _no_update_attempts(empty_tables):
-    """Save fixture objects bound for an empty table with a plain INSERT.
+class _FastInserts:
+    """Insert fixture objects bound for empty tables in one statement per table, not one each.
 
     loaddata saves each object with an explicit primary key, so Django first tries an
     UPDATE and inserts when it matched nothing. In a table that was empty before the
-    load, an object whose key this load has not saved yet cannot match: the UPDATE
-    is skipped. Signals, routers and raw saves are unchanged. A second save of the
-    same object (two fixtures, or forward references) takes Django's usual path.
+    load, an object whose key this load has not saved yet cannot match: the UPDATE is
+    skipped. Such an object is also held back and inserted with the others of its
+    model in one multi-row INSERT (the statement Django's own ``_do_insert`` would
+    issue, for several rows), when nothing could notice the difference: no
+    pre_save/post_save receiver for its model, no parent table, no
+    ``order_with_respect_to``, no database-computed column, Django's own save and
+    insert code. Held-back rows are inserted before any other statement runs on the
+    connection (a natural-key lookup, a receiver's query, loaddata's constraint
+    checks and sequence resets), so every query sees what it would see under
+    loaddata. A second save of the same object takes Django's usual path.
     """
-    save = DeserializedObject.save
-    saved = set()
 
-    def save_inserting(self, save_m2m=True, using=None, **kwargs):
-        obj = self.object
-        key = (obj._meta.db_table, obj.pk)
-        if (obj.pk is not None and key not in saved and not kwargs and not obj._meta.parents
-                and obj._meta.db_table in empty_tables):
-            kwargs["force_insert"] = True
-        saved.add(key)
-        return save(self, save_m2m=save_m2m, using=using, **kwargs)
+    MAX_ROWS = 500
 
-    DeserializedObject.save = save_inserting
-    try:
-        yield
-    finally:
-        DeserializedObject.save = save
+    def __init__(self, alias, empty_tables, batch=True):
+        self.alias = alias
+        self.empty_tables = empty_tables
+        self.batch = batch
+        self.saved = set()
+        self.pending = {}  # concrete model -> objects held back, in loaddata's order
+
+    @contextmanager
+    def installed(self):
+        deserialized_save, save_base = DeserializedObject.save, Model.save_base
+        fast = self
+
+        def save_inserting(deserialized, save_m2m=True, using=None, **kwargs):
+            obj = deserialized.object
+            key = (obj._meta.db_table, obj.pk)
+            if (obj.pk is not None and key not in fast.saved and not kwargs and not obj._meta.parents
+                    and obj._meta.db_table in fast.empty_tables):
+                kwargs["force_insert"] = True
+            fast.saved.add(key)
+            return deserialized_save(deserialized, save_m2m=save_m2m, using=using, **kwargs)
+
+        def save_base_batched(instance, raw=False, force_insert=False, force_update=False, using=None,
+                              update_fields=None):
+            # Only loaddata's raw saves, marked force_insert by save_inserting above.
+            if raw and force_insert is True and using == fast.alias and fast.batchable(instance):
+                fast.pending.setdefault(instance._meta.concrete_model, []).append(instance)
+                instance._state.db, instance._state.adding = using, False
+                return
+            save_base(instance, raw=raw, force_insert=force_insert, force_update=force_update,
+                      using=using, update_fields=update_fields)
+
+        DeserializedObject.save = save_inserting
+        if self.batch:
+            Model.save_base = save_base_batched
+        try:
+            with connections[self.alias].execute_wrapper(self._before_statement):
+                yield self
+        finally:
+            DeserializedObject.save, Model.save_base = deserialized_save, save_base
+
+    def batchable(self, instance):
+        model = type(instance)
+        meta = model._meta.concrete_model._meta
+        return (
+            not meta.parents and meta.order_with_respect_to is None and meta.base_manager_name is None
+            and len(meta.pk_fields) == 1 and instance._is_pk_set(meta)
+            and not any(field.generated or field.has_db_default() for field in meta.local_concrete_fields)
+            and model._save_table is Model._save_table and model._do_insert is Model._do_insert
+            and not pre_save.has_listeners(model) and not post_save.has_listeners(model)
+        )
+
+    def _before_statement(self, execute, sql, params, many, context):
+        if self.pending:
+            self.flush()
+        return execute(sql, params, many, context)
+
+    def flush(self):
+        """Insert every held-back object now, one statement per model (and batch)."""
+        pending, self.pending = self.pending, {}
+        connection = connections[self.alias]
+        for model, objects in pending.items():
+            fields = [field for field in model._meta.local_concrete_fields if not field.generated]
+            size = max(1, min(self.MAX_ROWS, connection.ops.bulk_batch_size(fields, objects)))
+            for start in range(0, len(objects), size):
+                model._base_manager._insert(objects[start:start + size], fields=fields, using=self.alias,
+                                            raw=True)
 
 
 def load(fixtures, aliases):
@@ -237,6 +293,14 @@ def _has_sqlite_sequence(connection):
         return cursor.fetchone() is not None
 
 
+def _call_loaddata(fixtures, alias, inserts):
+    command = loaddata.Command()
+    with transaction.atomic(using=alias), inserts.installed():
+        call_command(command, *fixtures, verbosity=0, database=alias)
+        inserts.flush()
+    return command
+
+
 def _load_into(fixtures, alias):
     track = tracker()
     connection = connections[alias]
@@ -247,13 +311,22 @@ def _load_into(fixtures, alias):
         if connection.vendor == "sqlite" and _has_sqlite_sequence(connection):
             sequences = read_table(connection, SQLITE_SEQUENCE)
     track.take(alias)
-    command = loaddata.Command()
+    empty = set(tables) - set(before)
+    outbox = getattr(mail, "outbox", None)
+    sent_before = len(outbox) if outbox is not None else 0
     try:
-        with transaction.atomic(using=alias), _no_update_attempts(set(tables) - set(before)):
-            call_command(command, *fixtures, verbosity=0, database=alias)
-    except Exception as exc:
+        command = _call_loaddata(fixtures, alias, _FastInserts(alias, empty))
+    except Exception:
+        # Load again the plain way: loaddata's own message naming the object, or, if
+        # the batched inserts failed where loaddata does not, loaddata's result.
         track.take(alias)
-        raise FixtureLoadError(f"cannot load fixtures {', '.join(fixtures)} into {alias!r}: {exc}") from exc
+        if outbox is not None:
+            del outbox[sent_before:]  # receivers will send them again
+        try:
+            command = _call_loaddata(fixtures, alias, _FastInserts(alias, empty, batch=False))
+        except Exception as exc:
+            track.take(alias)
+            raise FixtureLoadError(f"cannot load fixtures {', '.join(fixtures)} into {alias!r}: {exc}") from exc
     written = track.take(alias)
     if written == EVERYTHING:
         written = set(tables)

@@ -104,6 +104,13 @@ BROKEN = '''
             pass
 
 
+    class NullName(TransactionTestCase):
+        fixtures = ["nulls"]
+
+        def test_never_runs(self):
+            pass
+
+
     class ZGoodAfterBroken(TransactionTestCase):
         fixtures = ["items"]
 
@@ -131,8 +138,11 @@ def test_outcomes_and_every_class_leaves_the_database_as_it_found_it(tmp_path, b
 
 
 def test_broken_fixtures_fail_their_class_only_and_leave_no_rows(tmp_path, backend):
+    nulls = json.dumps([{"model": "shop.item", "pk": 1, "fields": {"name": "one"}},
+                        {"model": "shop.item", "pk": 2, "fields": {"name": None}}])
     project = make_project(tmp_path, {"test_broken.py": BROKEN},
-                           fixtures={"items.json": ITEMS, "broken.json": '[{"model": "shop.item", "pk": 1,'})
+                           fixtures={"items.json": ITEMS, "broken.json": '[{"model": "shop.item", "pk": 1,',
+                                     "nulls.json": nulls})
     env = backend_env(backend)
     state_file = tmp_path / "state.json"
     nose_run = run_nose(cwd=project, args=["--with-class-fixtures"], env={**env, STATE_ENV: str(state_file)})
@@ -141,6 +151,8 @@ def test_broken_fixtures_fail_their_class_only_and_leave_no_rows(tmp_path, backe
     assert compare(django_run, nose_run) == [], nose_run.output
     assert nose_run.outcomes["shop.tests.test_broken.ZGoodAfterBroken.test_items"] == "pass"
     assert "broken" in nose_run.output and "no_such_fixture" in nose_run.output
+    # loaddata's own words, though the row would have gone in with others in one INSERT
+    assert "Could not load shop.Item(pk=2)" in nose_run.output
     assert json.loads(state_file.read_text())["shop.tests.test_broken.ZGoodAfterBroken"] == []
 
 
