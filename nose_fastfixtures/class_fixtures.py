@@ -73,6 +73,7 @@ class ClassFixtures:
         self.record = None
         self.djangos_way = False
         self.mail = []  # messages receivers sent while the fixtures loaded
+        self._restore_teardown = None
 
     def fixture_setup(self):
         """Before each test (the first one from setUpClass): fixtures loaded, clean tables."""
@@ -105,6 +106,35 @@ class ClassFixtures:
             for alias in self.aliases:
                 tracker().take(alias)
 
+    def finish_before_class_teardown(self):
+        """Remove the class's rows before its ``tearDownClass`` runs.
+
+        Under Django the last test's flush comes before ``tearDownClass`` and class
+        cleanups: they see the flushed database, and an error there leaves no rows.
+        """
+        cls, own = self.cls, self.cls.__dict__.get("tearDownClass")
+        teardown = cls.tearDownClass
+
+        def tearDownClass(_):
+            self.restore_class_teardown()
+            self.finish()
+            teardown()
+
+        def restore():
+            if own is None:
+                del cls.tearDownClass
+            else:
+                cls.tearDownClass = own
+
+        cls.tearDownClass = classmethod(tearDownClass)
+        self._restore_teardown = restore
+
+    def restore_class_teardown(self):
+        """Undo finish_before_class_teardown (a skipped class never calls it)."""
+        restore, self._restore_teardown = self._restore_teardown, None
+        if restore is not None:
+            restore()
+
     def finish(self):
         """Remove the class's rows: the database is as it was before the class."""
         if self.record is not None:
@@ -123,7 +153,9 @@ class FastFixtureTestCase(TransactionTestCase):
     @classmethod
     def setUpClass(cls):
         # Attached first: Django's setUpClass already loads the first test's fixtures.
-        cls._nff_class_fixtures = None if ineligible_reason(cls) else ClassFixtures(cls)
+        state = cls._nff_class_fixtures = None if ineligible_reason(cls) else ClassFixtures(cls)
+        if state is not None:
+            state.finish_before_class_teardown()
         super().setUpClass()
 
     @classmethod

@@ -40,11 +40,13 @@ class ClassFixturesPlugin(Plugin):
         self.active[context] = state
         context._fixture_setup = classmethod(lambda cls: state.fixture_setup())
         context._fixture_teardown = lambda case: state.fixture_teardown(case)
+        state.finish_before_class_teardown()
 
     def stopContext(self, context):
         state = self.active.pop(context, None)
         if state is not None:
             del context._fixture_setup, context._fixture_teardown
+            state.restore_class_teardown()
             state.finish()
 
     def afterTest(self, test):

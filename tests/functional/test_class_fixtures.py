@@ -196,3 +196,80 @@ def test_mail_sent_by_receivers_during_the_load_is_there_for_every_test(tmp_path
     django_run = run_django(cwd=project, env=env)
     assert compare(django_run, nose_run) == [], nose_run.output
     assert set(nose_run.outcomes.values()) == {"pass"}
+
+
+FAST_BASE = '''
+    import atexit
+    import os
+
+    from django.db import connection
+    from django.db.models.signals import post_save
+    from django.test import TransactionTestCase
+
+    from nose_fastfixtures import FastFixtureTestCase
+    from shop.models import Item
+
+    Base = {base}
+    saved_raw = []
+    post_save.connect(lambda sender, raw, **kwargs: raw and saved_raw.append(1), sender=Item, weak=False)
+    atexit.register(lambda: open(os.environ["RAW_SAVES_FILE"], "w").write(str(len(saved_raw))))
+
+
+    class AFirstFlush(TransactionTestCase):
+        def test_nothing_loaded(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
+    class Fast(Base):
+        fixtures = ["items"]
+
+        @classmethod
+        def tearDownClass(cls):
+            cls.rows_at_teardown = Item.objects.count()
+            super().tearDownClass()
+            assert cls.rows_at_teardown == 0, "tearDownClass sees the flushed database under Django"
+
+        def test_create(self):
+            self.assertEqual(Item.objects.create(name="new").pk, 6)
+
+        def test_next_key(self):
+            expected = 6 if connection.vendor == "postgresql" else 7
+            self.assertEqual(Item.objects.create(name="new").pk, expected)
+
+        def test_only_the_fixture(self):
+            self.assertEqual(Item.objects.count(), 5)
+            Item.objects.filter(pk=1).delete()
+
+
+    class ZAfter(TransactionTestCase):
+        def test_empty(self):
+            self.assertEqual(Item.objects.count(), 0)
+'''
+
+
+def test_fast_fixture_test_case_with_or_without_the_plugin(tmp_path, backend):
+    """Django's outcomes under either runner, with one load per class instead of one per test."""
+    env = backend_env(backend)
+    runs = {}
+    for base in ("TransactionTestCase", "FastFixtureTestCase"):
+        project = make_project(tmp_path / base, {"test_fast.py": FAST_BASE.format(base=base)},
+                               fixtures={"items.json": ITEMS})
+        for name in ("django", "nose", "nose --with-class-fixtures"):
+            saves = tmp_path / f"{base}-{name}.txt"
+            run_env = {**env, "RAW_SAVES_FILE": str(saves)}
+            if name == "django":
+                runs[base, name] = run_django(cwd=project, env=run_env)
+            else:
+                runs[base, name] = run_nose(cwd=project, args=name.split()[1:], env=run_env)
+            runs[base, name].raw_saves = int(saves.read_text())
+
+    reference = runs["TransactionTestCase", "django"]
+    assert set(reference.outcomes.values()) == {"pass"}, reference.output
+    # Five items before each of three tests under Django. Without the plugin nothing tells
+    # FastFixtureTestCase what ran before it: its first test runs Django's way and the
+    # others share one load. The plugin knows AFirstFlush flushed: one load.
+    expected_saves = {("TransactionTestCase", "django"): 15, ("TransactionTestCase", "nose"): 15,
+                      ("FastFixtureTestCase", "django"): 10, ("FastFixtureTestCase", "nose"): 10}
+    for key, run in runs.items():
+        assert compare(reference, run) == [], run.output
+        assert run.raw_saves == expected_saves.get(key, 5), key
