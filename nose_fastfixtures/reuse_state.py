@@ -1,0 +1,155 @@
+"""What a kept test database holds: its state table, digests of its rows, and putting rows back.
+
+A run records the freshly migrated rows (copies in ``nff_fresh_<n>`` tables) and a
+digest of every table; the next run compares digests and gives the changed tables
+their fresh rows back, or rebuilds when something other than rows changed.
+"""
+
+import json
+
+from nose_fastfixtures import fingerprint
+
+TABLE = "nose_fastfixtures_reuse"  # the state table inside each kept database
+
+
+def _state_table_sql(vendor):
+    text = "longtext" if vendor == "mysql" else "text"
+    return f"CREATE TABLE IF NOT EXISTS {TABLE} (entry varchar(32) PRIMARY KEY, content {text})"
+
+
+def write_entries(cursor, vendor, entries):
+    """Store ``{entry: json-able value or None}`` in the state table (None deletes)."""
+    cursor.execute(_state_table_sql(vendor))
+    for entry, value in entries.items():
+        cursor.execute(f"DELETE FROM {TABLE} WHERE entry = %s", [entry])
+        if value is not None:
+            cursor.execute(f"INSERT INTO {TABLE} (entry, content) VALUES (%s, %s)", [entry, json.dumps(value)])
+
+
+COPY_PREFIX = "nff_fresh_"  # freshly migrated rows of a table, kept to restore it after a run
+
+
+def _ours(name):
+    return name == TABLE or name.startswith(COPY_PREFIX)
+
+
+def _row_tables(connection, cursor):
+    names = [name for name in connection.introspection.table_names(cursor) if not _ours(name)]
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
+        names += [row[0] for row in cursor.fetchall()]  # SQLite's sequences are rows
+    return names
+
+
+def _sequences(connection, cursor):
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema()")
+    elif connection.vendor == "mysql":
+        cursor.execute("SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES "
+                       "WHERE TABLE_SCHEMA = DATABASE() AND AUTO_INCREMENT IS NOT NULL")
+    else:
+        return {}
+    return {f"sequence:{name}": value for name, value in cursor.fetchall() if not _ours(name)}
+
+
+def _schema_digest(connection, cursor):
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT tbl_name, type, name, sql FROM sqlite_master ORDER BY type, name")
+    else:
+        schema = "current_schema()" if connection.vendor == "postgresql" else "DATABASE()"
+        cursor.execute("SELECT table_name, column_name, data_type, is_nullable, column_default "
+                       f"FROM information_schema.columns WHERE table_schema = {schema} "
+                       "ORDER BY table_name, ordinal_position")
+    rows = [row for row in cursor.fetchall() if not _ours(row[0])]
+    return fingerprint.digest(fingerprint.canonical([list(map(str, row)) for row in rows]))
+
+
+def table_digests(connection):
+    """The database's state: ``{table: rows digest, "sequence:<name>": value, "schema": digest}``."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        tables = _row_tables(connection, cursor)
+        state = {"schema": _schema_digest(connection, cursor)}
+        state.update(_sequences(connection, cursor))
+        if connection.vendor == "postgresql" and tables:
+            cursor.execute(" UNION ALL ".join(
+                f"SELECT %s, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {quote(name)} t"
+                for name in tables), tables)
+            state.update(cursor.fetchall())
+        elif connection.vendor == "mysql" and tables:
+            cursor.execute("CHECKSUM TABLE " + ", ".join(quote(name) for name in tables))
+            state.update((name.split(".", 1)[-1], checksum) for name, checksum in cursor.fetchall())
+        else:
+            for name in tables:
+                cursor.execute(f"SELECT * FROM {quote(name)}")
+                state[name] = fingerprint.digest(fingerprint.canonical(sorted(map(repr, cursor.fetchall()))))
+    return state
+
+
+def copy_fresh_rows(connection):
+    """Copy every non-empty table into ``nff_fresh_<n>``; returns ``{table: copy}``."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        tables = _row_tables(connection, cursor)
+        for name in connection.introspection.table_names(cursor):
+            if name.startswith(COPY_PREFIX):
+                cursor.execute(f"DROP TABLE {quote(name)}")
+        if not tables:
+            return {}
+        cursor.execute(" UNION ALL ".join(f"SELECT %s, COUNT(*) FROM {quote(name)}" for name in tables), tables)
+        filled = [name for name, count in cursor.fetchall() if count]
+        copies = {name: f"{COPY_PREFIX}{index}" for index, name in enumerate(filled)}
+        for name, copy in copies.items():
+            cursor.execute(f"CREATE TABLE {quote(copy)} AS SELECT * FROM {quote(name)}")
+    return copies
+
+
+def restore_rows(connection, tables, copies):
+    """Give *tables* back their freshly migrated rows, in one transaction (foreign keys checked at commit)."""
+    from django.db import transaction
+
+    quote = connection.ops.quote_name
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
+        try:
+            for name in tables:
+                cursor.execute(f"DELETE FROM {quote(name)}")
+                if name in copies:
+                    cursor.execute(f"INSERT INTO {quote(name)} SELECT * FROM {quote(copies[name])}")
+        finally:
+            if connection.vendor == "mysql":
+                cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
+
+
+def restore_sequences(connection, fresh):
+    """Set sequences back to their freshly migrated values: rolled-back inserts advance them."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        current = _sequences(connection, cursor)
+        changed = {key[len("sequence:"):]: value for key, value in fresh.items()
+                   if key.startswith("sequence:") and key in current and current[key] != value}
+        if not changed:
+            return
+        if connection.vendor == "postgresql":
+            parts, params = [], []
+            for name, value in changed.items():
+                if value is None:  # never used: back to its start, not yet called
+                    parts.append("setval(%s::regclass, (SELECT start_value FROM pg_sequences "
+                                 "WHERE schemaname = current_schema() AND sequencename = %s), false)")
+                    params += [quote(name), name]
+                else:
+                    parts.append("setval(%s::regclass, %s, true)")
+                    params += [quote(name), value]
+            cursor.execute("SELECT " + ", ".join(parts), params)
+        elif connection.vendor == "mysql":
+            for name, value in changed.items():
+                cursor.execute(f"ALTER TABLE {quote(name)} AUTO_INCREMENT = {int(value)}")
+
+
+def restorable(changed, fresh):
+    """The changed tables whose rows can be put back, or None if something else changed (the schema)."""
+    tables = [name for name in changed if not name.startswith("sequence:")]
+    if "schema" in tables or any(name not in fresh for name in tables):
+        return None
+    return tables
