@@ -6,7 +6,7 @@ and their worker processes. Each process writes ``<directory>/<pid>.json`` when 
 
 * statements: every query on every connection, through ``connection_created`` and
   ``execute_wrapper``;
-* fixture_loads: ``loaddata`` calls; fixture_objects: objects saved raw (how fixtures save);
+* fixture_loads: ``loaddata`` calls; fixture_objects: objects ``loaddata`` saved;
 * fixture_seconds, db_setup_seconds: time in ``loaddata`` and in creating/cloning test databases;
 * test_seconds: time inside ``unittest.TestCase.run`` (setUp, the test, tearDown, cleanups);
 * outcomes: ``{test id: outcome}``, read from the result calls made inside ``TestCase.run``.
@@ -74,13 +74,20 @@ def _on_connection_created(sender, connection, **kwargs):
 
 def _hook_fixtures():
     from django.core.management.commands import loaddata
-    from django.db.models.signals import pre_save
+    from django.core.serializers.base import DeserializedObject
 
-    def count_raw_save(sender, raw=False, **kwargs):
-        if raw:
+    # Counted where loaddata saves each object, not by a pre_save receiver: a receiver
+    # for every model would change what is measured (the ledger batches inserts only
+    # for models nothing listens to).
+    if not getattr(DeserializedObject.save, "_nff_counted", False):
+        save = DeserializedObject.save
+
+        def counted_save(self, *args, **kwargs):
             _state["fixture_objects"] += 1
+            return save(self, *args, **kwargs)
 
-    pre_save.connect(count_raw_save, weak=False, dispatch_uid="nff_bench_raw_saves")
+        counted_save._nff_counted = True
+        DeserializedObject.save = counted_save
     command = loaddata.Command
     if getattr(command.handle, "_nff_counted", False):
         return
