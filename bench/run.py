@@ -1,11 +1,14 @@
 """``make bench``: every contender on every backend, side by side, with proof that no outcome changed.
 
     python -m bench.run [--backends sqlite,postgresql,mysql] [--contenders django,nosetests,...]
-                        [--suites sample,wagtail] [--runs 5] [--wagtail-runs 1] [--json PATH]
+                        [--suites sample,wagtail] [--runs 5] [--wagtail-runs N] [--json PATH]
 
 Runs alternate contender by contender within each round; ratios to Django's runner are taken
-within a round, then their median. Exit status 1 when a contender of ours changes an outcome
-of the sample suite, 2 for bad options.
+within a round, then their median. A contender that fails before any test runs is not run again;
+a warm one gets one untimed priming run. Each bench run has its own database names
+(test_nffbench<token>_*) and scratch folder (.bench/work/<token>), and drops only its own
+databases, so two runs at once do not meet. Exit status 1 when a contender of ours changes an
+outcome of the sample suite, 2 for bad options.
 """
 
 import argparse
@@ -14,7 +17,9 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,8 +31,6 @@ from bench import stats, venvs
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOK_DIR = ROOT / "bench" / "hook"
-WORK = venvs.BENCH_DIR / "work"
-LOGS = venvs.BENCH_DIR / "logs"
 PYTEST_INI = """[pytest]
 DJANGO_SETTINGS_MODULE = config.settings
 python_files = test_*.py
@@ -45,6 +48,9 @@ def pytest_runtest_logreport(report):
         if key not in counter._state["outcomes"]:
             counter.record_outcome(key, "skip")
 '''
+# Timed Wagtail runs by default: each cold one is a minute or more, most of it migrating the test
+# database, so fewer than the sample's 5 fit in the 30 minutes of `make bench`.
+WAGTAIL_RUNS = 1
 # Plain nosetests: only --with-django, whatever the project's setup.cfg switches on.
 SETUP_CFG = "[nosetests]\nwith-django = 1\ndjango-settings = config.settings\n"
 
@@ -56,10 +62,9 @@ def parse_args(argv):
     parser.add_argument("--suites", default="sample,wagtail",
                         help="of " + ", ".join(bench_contenders.SUITES) + " (default: sample,wagtail)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per contender (default 5)")
-    parser.add_argument("--wagtail-runs", type=int, default=1, help="timed runs on Wagtail (default 1)")
+    parser.add_argument("--wagtail-runs", type=int, default=WAGTAIL_RUNS,
+                        help=f"timed runs on Wagtail (default {WAGTAIL_RUNS})")
     parser.add_argument("--wagtail-backends", default="sqlite", help="backends for Wagtail (default sqlite)")
-    parser.add_argument("--budget-minutes", type=float, default=28.0,
-                        help="fewer sample rounds when the first one shows they would not fit (default 28)")
     parser.add_argument("--json", default=str(venvs.BENCH_DIR / "results.json"), help="where the figures go")
     options = parser.parse_args(argv)
     for name in options.suites.split(","):
@@ -91,10 +96,9 @@ def reachable(backends):
     return kept
 
 
-def sample_copy():
+def sample_copy(scratch):
     """A scratch copy of sample_app with pytest's config beside it; every contender runs there."""
-    target = WORK / "sample_app"
-    shutil.rmtree(target, ignore_errors=True)
+    target = scratch / "sample_app"
     shutil.copytree(ROOT / "sample_app", target, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
     (target / "pytest.ini").write_text(PYTEST_INI)
     (target / "conftest.py").write_text(PYTEST_CONFTEST)
@@ -105,19 +109,35 @@ def sample_copy():
 def failure_note(output, returncode):
     """One line saying how a run failed: the last exception line, else the last line."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    errors = [line for line in lines if re.match(r"^[\w.]*(Error|Exception|Exit)\b", line)]
+    errors = [line for line in lines if re.match(r"^[\w.]*(Error|Exception|Exit|DoesNotExist)\b", line)]
     last = (errors or lines or ["no output"])[-1]
     return f"exit {returncode}: {last[:110]}"
+
+
+def run_command(argv, **kwargs):
+    """subprocess.run in a session of its own: interrupted, it ends the run's workers too."""
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True, **kwargs)
+    try:
+        stdout, stderr = process.communicate()
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)  # workers (--parallel, xdist) would go on making databases
+        process.wait()
+        raise
+    return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
 
 
 class Bench:
     """Runs the plan and keeps every run's time, exit status and counts."""
 
-    def __init__(self, options):
+    def __init__(self, options, token):
         self.options = options
+        self.prefix = f"{bench_contenders.DB_PREFIX}{token}"  # every database this run makes starts test_<prefix>_
+        self.scratch = venvs.BENCH_DIR / "work" / token
+        self.logs = venvs.BENCH_DIR / "logs" / token
+        self.backends, self.wagtail_backends = [], []  # the reachable ones, once execute() has asked
         self.results = {}
         self.rounds = {}
-        self.started = time.perf_counter()
         self.pythons = {}
 
     def python(self, contender, suite):
@@ -133,31 +153,39 @@ class Bench:
         return self.sample_dir if suite.kind == "sample" else self.wagtail_dir
 
     def run_once(self, suite, backend, contender, timed=True):
-        env = {**os.environ, **suite.env(backend, contender.slug), **contender.env,
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(HOOK_DIR), os.environ.get("PYTHONPATH")]))}
+        """One run; a failed untimed (priming) run is recorded too, so the table says how it failed."""
+        paths = [str(HOOK_DIR)] + ([str(self.wagtail_settings_dir)] if suite.kind == "wagtail" else [])
+        env = {**os.environ, **suite.env(backend, contender.slug, self.prefix), **contender.env,
+               "PYTHONPATH": os.pathsep.join(filter(None, [*paths, os.environ.get("PYTHONPATH")]))}
         if suite.kind == "wagtail":
-            shutil.rmtree(self.wagtail_dir / "wagtail" / "tests" / "test-media", ignore_errors=True)
+            shutil.rmtree(self.wagtail_settings_dir / "wagtail-media", ignore_errors=True)
         argv = bench_contenders.command(contender, suite, self.python(contender, suite))
         with tempfile.TemporaryDirectory() as counts_dir:
             env["NFF_COUNT_SQL"] = counts_dir
             start = time.perf_counter()
-            done = subprocess.run(argv, cwd=self.cwd(suite), env=env, capture_output=True, text=True,
-                                  stdin=subprocess.DEVNULL)
+            done = run_command(argv, cwd=self.cwd(suite), env=env)
             wall = time.perf_counter() - start
             per_process = [json.loads(path.read_text()) for path in Path(counts_dir).glob("*.json")]
-        LOGS.mkdir(parents=True, exist_ok=True)
+        self.logs.mkdir(parents=True, exist_ok=True)
         log_name = re.sub(r"[^\w]+", "_", f"{suite.name}_{backend}_{contender.slug}").strip("_")
-        (LOGS / f"{log_name}.log").write_text(" ".join(argv) + "\n\n" + done.stdout + done.stderr)
-        entry = self.results.setdefault((suite.name, backend, contender.slug), {"times": [], "returncodes": []})
-        if timed:
-            counts = {**stats.merge_counts(per_process), "wall": wall}
-            # A run that failed before any test ran has no time worth comparing.
-            entry["times"].append(wall if done.returncode == 0 or counts["outcomes"] else None)
+        (self.logs / f"{log_name}.log").write_text(" ".join(argv) + "\n\n" + done.stdout + done.stderr)
+        counts = {**stats.merge_counts(per_process), "wall": wall}
+        # A run that failed before any test ran has no time worth comparing, and is not tried again.
+        started = done.returncode == 0 or bool(counts["outcomes"])
+        if timed or not started:
+            entry = self.results.setdefault((suite.name, backend, contender.slug), {"times": [], "returncodes": []})
+            entry["times"].append(wall if started and timed else None)
             entry["returncodes"].append(done.returncode)
             entry["counts"] = counts
             if done.returncode:
                 entry["note"] = failure_note(done.stdout + done.stderr, done.returncode)
+            if not started:
+                entry["note"] += " (before any test ran: not run again)"
+                entry["failed_at_start"] = True
         return wall, done.returncode
+
+    def runnable(self, suite, backend, contender):
+        return not self.results.get((suite.name, backend, contender.slug), {}).get("failed_at_start")
 
     def plan(self, contenders):
         plan = []
@@ -169,47 +197,47 @@ class Bench:
             plan.append((suite, backends, runs, chosen))
         return plan
 
+    def prepare(self, plan):
+        """The scratch folder, the venvs and Wagtail's tree, made before any run is timed."""
+        self.sample_dir = sample_copy(self.scratch)
+        self.wagtail_settings_dir = self.scratch / "wagtail"
+        self.wagtail_settings_dir.mkdir()
+        (self.wagtail_settings_dir / f"{bench_contenders.WAGTAIL_SETTINGS}.py").write_text(
+            bench_contenders.WAGTAIL_SETTINGS_SOURCE)
+        with venvs.lock():  # another bench run may be making them too
+            if any(suite.kind == "wagtail" and backends for suite, backends, *_ in plan):
+                self.wagtail_dir = venvs.wagtail_root(log)
+            for suite, backends, _, chosen in plan:
+                for contender in chosen:
+                    if backends:
+                        self.python(contender, suite)
+
     def execute(self, contenders):
         self.backends = reachable(self.options.backends.split(","))
         self.wagtail_backends = reachable(self.options.wagtail_backends.split(","))
-        self.sample_dir = sample_copy()
         plan = self.plan(contenders)
-        if any(suite.kind == "wagtail" for suite, *_ in plan):
-            self.wagtail_dir = venvs.wagtail_root(log)
-            venvs.ensure("wagtail", log)
+        self.prepare(plan)
         for suite, backends, runs, chosen in plan:
             for backend in backends:
                 for contender in chosen:
                     if contender.warm:
                         log(f"  priming {suite.name} {backend} {contender.slug} ...")
                         self.run_once(suite, backend, contender, timed=False)
-            round_index = 0
-            while round_index < runs:
-                started = time.perf_counter()
+            started = time.perf_counter()
+            for round_index in range(runs):
                 for backend in backends:
                     shift = round_index % len(chosen)
                     for contender in chosen[shift:] + chosen[:shift]:
+                        if not self.runnable(suite, backend, contender):
+                            continue
                         wall, returncode = self.run_once(suite, backend, contender)
                         log(f"[{suite.name} round {round_index + 1}/{runs}] {backend:10} {contender.slug:40} "
-                            f"{wall:7.1f} s  exit {returncode}")
-                round_index += 1
-                self.rounds[suite.name] = round_index
-                if round_index == 1 and runs > 1:
-                    runs = self.fitting_runs(suite, runs, time.perf_counter() - started, plan)
+                            f"{wall:7.1f} s  exit {returncode}"
+                            + ("" if self.runnable(suite, backend, contender) else "  (not run again)"))
+                self.rounds[suite.name] = round_index + 1
+                if round_index == 0 and runs > 1:
                     log(f"  about {(time.perf_counter() - started) * (runs - 1) / 60:.0f} more minutes "
                         f"for {suite.name} ({runs} rounds)")
-
-    def fitting_runs(self, suite, runs, round_seconds, plan):
-        """The rounds that fit the budget, keeping about 6 minutes for a Wagtail suite still to come."""
-        if suite.kind != "sample":
-            return runs
-        reserve = 360 if any(later.kind == "wagtail" for later, *_ in plan) else 0
-        left = self.options.budget_minutes * 60 - (time.perf_counter() - self.started) - reserve
-        fitting = max(1, 1 + int(left // max(round_seconds, 1)))
-        if fitting < runs:
-            log(f"  bench: {runs} rounds would not fit in {self.options.budget_minutes:g} minutes: "
-                f"{fitting} rounds")
-        return min(runs, fitting)
 
     def rows(self, contenders):
         rows = []
@@ -232,30 +260,40 @@ class Bench:
         return rows
 
 
-def drop_bench_databases(backends):
-    """Drop the test databases the bench made (all named test_nffbench_*) on the servers."""
-    pattern = f"test_{bench_contenders.DB_PREFIX}_%"
+def bench_databases(names, prefix):
+    """The names that are this bench run's test databases: test_<prefix>_..., no other."""
+    return [name for name in names if name.startswith(f"test_{prefix}_")]
+
+
+def drop_bench_databases(backends, prefix):
+    """Drop this bench run's test databases on the servers (other runs' and tests' are left alone)."""
     for backend in backends:
         try:
             if backend == "postgresql":
                 import psycopg
 
-                with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as db:
-                    names = [r[0] for r in db.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
-                                                      (pattern,))]
-                    for name in names:
-                        db.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True,
+                                     connect_timeout=3) as db:
+                    names = [row[0] for row in db.execute("SELECT datname FROM pg_database")]
+                    for name in bench_databases(names, prefix):
+                        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             elif backend == "mysql":
                 import MySQLdb
 
-                db = MySQLdb.connect(host="127.0.0.1", user="root")
-                cursor = db.cursor()
-                cursor.execute("SHOW DATABASES LIKE %s", (pattern,))
-                for (name,) in cursor.fetchall():
-                    cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-                db.close()
+                db = MySQLdb.connect(host="127.0.0.1", user="root", connect_timeout=3)
+                try:
+                    cursor = db.cursor()
+                    cursor.execute("SHOW DATABASES")
+                    for name in bench_databases([row[0] for row in cursor.fetchall()], prefix):
+                        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+                finally:
+                    db.close()
         except Exception as exc:  # noqa: BLE001 - leftovers are reported, never fatal
-            log(f"bench: could not drop the bench's {backend} test databases: {exc}")
+            log(f"bench: could not drop this run's {backend} test databases (test_{prefix}_*): {exc}")
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv=None):
@@ -263,24 +301,31 @@ def main(argv=None):
     plugins = bench_contenders.our_plugins()
     log(f"bench: our plugins here: {', '.join(plugins) or 'none yet (only --with-django)'}")
     contenders = bench_contenders.select(bench_contenders.all_contenders(plugins), options.contenders)
-    bench = Bench(options)
+    bench = Bench(options, secrets.token_hex(3))
+    log(f"bench: databases test_{bench.prefix}_*, scratch folder {bench.scratch}")
     started = time.perf_counter()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # so a kill still drops this run's databases
+    interrupted = False
     try:
         bench.execute(contenders)
     except KeyboardInterrupt:
+        interrupted = True
         log("bench: interrupted; the table has the runs done so far")
     finally:
-        drop_bench_databases(("postgresql", "mysql"))
+        drop_bench_databases({*bench.backends, *bench.wagtail_backends}, bench.prefix)
+        shutil.rmtree(bench.scratch, ignore_errors=True)
     rows = bench.rows(contenders)
     header = (f"{datetime.date.today()}, {platform.node() or 'this machine'}: {os.cpu_count()} cores, "
-              f"Python {platform.python_version()}; rounds: "
+              f"Python {platform.python_version()}; timed rounds: "
               f"{', '.join(f'{name} {count}' for name, count in bench.rounds.items())}; "
-              f"took {(time.perf_counter() - started) / 60:.1f} min")
+              f"took {(time.perf_counter() - started) / 60:.1f} min; load average {_load_average()}")
     log("\n" + header + "\n")
     log(stats.format_table(rows))
     Path(options.json).parent.mkdir(parents=True, exist_ok=True)
     Path(options.json).write_text(json.dumps({"header": header, "plugins": plugins, "rows": rows}, indent=1))
-    log(f"\nfigures: {options.json}; logs of the last runs: {LOGS}")
+    log(f"\nfigures: {options.json}; logs of the last runs: {bench.logs}")
+    if interrupted:
+        return 130
     broken = [row for row in rows if row["ours"] and row["suite"].startswith("sample")
               and row["fidelity"] != "same"]
     for row in broken:
@@ -288,6 +333,13 @@ def main(argv=None):
         for key, expected, actual in row["differences"]:
             log(f"  {key}: Django's runner {expected}, ours {actual}")
     return 1 if broken else 0
+
+
+def _load_average():
+    try:
+        return " ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":

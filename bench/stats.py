@@ -49,6 +49,7 @@ def summarize(times, baseline_times, counts, processes=1):
     counts = counts or {}
     return {
         "wall": wall,
+        "runs": len([time for time in times if time is not None]),
         "ratio": pairwise_ratio(times, baseline_times),
         "statements": counts.get("statements"),
         "fixture_loads": counts.get("fixture_loads"),
@@ -93,6 +94,7 @@ COLUMNS = (
     ("backend", "backend", "text"),
     ("contender", "contender", "text"),
     ("wall", "wall (median)", "seconds"),
+    ("runs", "runs", "int"),
     ("ratio", "vs Django", "ratio"),
     ("statements", "SQL", "int"),
     ("fixture_loads", "loaddata", "int"),

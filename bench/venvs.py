@@ -5,6 +5,8 @@ site-packages after its own: every contender runs the same Django, drivers and
 nose_fastfixtures build, and only what it needs in addition is installed.
 """
 
+import contextlib
+import fcntl
 import subprocess
 import sys
 import sysconfig
@@ -25,6 +27,15 @@ EXTRAS = {
     "django-nose": [],  # installed with --no-deps below: its `nose` dependency is broken on 3.10+
     "wagtail": WAGTAIL_TEST_DEPS,
 }
+
+
+@contextlib.contextmanager
+def lock():
+    """Held while venvs and Wagtail's tree are made, so two bench runs do not make them at once."""
+    BENCH_DIR.mkdir(exist_ok=True)
+    with open(BENCH_DIR / ".lock", "w") as stream:
+        fcntl.flock(stream, fcntl.LOCK_EX)
+        yield
 
 
 def python_of(name):

@@ -3,7 +3,7 @@
 import pytest
 
 from bench import contenders, stats
-from bench.run import failure_note
+from bench.run import bench_databases, failure_note
 
 
 @pytest.mark.parametrize("values, expected", [
@@ -70,6 +70,7 @@ def test_summarize():
                           {"statements": 3, "test_seconds": 1.0, "wall": 5.0, "db_setup_seconds": 1.0,
                            "fixture_seconds": 0.5})
     assert row["wall"] == 5.0
+    assert row["runs"] == 2
     assert row["ratio"] == 0.5
     assert row["statements"] == 3
     assert row["floor"] == 0.2
@@ -87,7 +88,7 @@ def test_format_table_is_an_rst_simple_table():
     assert set(lines[0]) == {"=", " "}
     assert lines[1].split()[:3] == ["suite", "backend", "contender"]
     assert "12.3 s" in lines[3] and "1.00x" in lines[3] and "71,352" in lines[3] and "4%" in lines[3]
-    assert lines[4].split()[3] == "-"
+    assert lines[4].split()[3:5] == ["-", "-"]
     assert lines[4].endswith("exit 1: boom")
 
 
@@ -95,6 +96,9 @@ def test_failure_note_quotes_the_last_exception_line():
     output = "Traceback (most recent call last):\n  File x\nValueError: unknown action \"callback\"\n"
     assert failure_note(output, 1) == 'exit 1: ValueError: unknown action "callback"'
     assert failure_note("", 3) == "exit 3: no output"
+    output = ("ERROR: test_x\norders.models.ShippingMethod.DoesNotExist: no such row\n\n"
+              "FAILED (errors=1)\nPreserving test database for alias 'default'...\n")
+    assert failure_note(output, 1) == "exit 1: orders.models.ShippingMethod.DoesNotExist: no such row"
 
 
 def test_our_contenders_follow_the_plugins_found():
@@ -128,15 +132,42 @@ def test_commands():
     assert contenders.command(by_slug["django"], wagtail, "py")[:3] == ["py", "-m", "django"]
 
 
+def test_pytest_paths_take_class_and_method_labels():
+    assert contenders.pytest_paths(["catalog", "orders.tests", "orders.tests.test_checkout",
+                                    "orders.tests.test_checkout.PlaceOrderTest",
+                                    "orders.tests.test_checkout.PlaceOrderTest.test_stock_is_taken"]) == [
+        "catalog", "orders/tests", "orders/tests/test_checkout.py",
+        "orders/tests/test_checkout.py::PlaceOrderTest",
+        "orders/tests/test_checkout.py::PlaceOrderTest::test_stock_is_taken"]
+
+
 def test_suite_env_names_bench_databases():
-    assert contenders.SUITES["sample"].env("postgresql", "django --keepdb (warm)") == {
-        "DB_BACKEND": "postgresql", "DB_NAME": "nffbench_django_keepdb_warm"}
-    env = contenders.SUITES["wagtail"].env("mysql", "django")
-    assert env["DATABASE_NAME"] == "test_nffbench_django"
+    assert contenders.SUITES["sample"].env("postgresql", "django --keepdb (warm)", "nffbench1a2b3c") == {
+        "DB_BACKEND": "postgresql", "DB_NAME": "nffbench1a2b3c_django_keepdb_warm"}
+    env = contenders.SUITES["wagtail"].env("mysql", "django", "nffbench1a2b3c")
+    assert env["DATABASE_NAME"] == "test_nffbench1a2b3c_django"
     assert env["DATABASE_ENGINE"] == "django.db.backends.mysql"
+    assert env["DJANGO_SETTINGS_MODULE"] == contenders.WAGTAIL_SETTINGS
+    assert "DATABASE_NAME" not in contenders.SUITES["wagtail"].env("sqlite", "django", "nffbench1a2b3c")
 
 
-def test_wagtail_gets_the_baseline_plain_nosetests_and_all_plugins():
+def test_a_bench_run_drops_only_its_own_databases():
+    names = ["test_nffbench1a2b3c_django", "test_nffbench1a2b3c_django_archive", "test_nffbench1a2b3c_pytest_gw0",
+             "test_nffbench9f8e7d_django", "test_nffbench_1a2b3c9", "test_nffbench1a2b3c", "test_sample_app",
+             "nffbench1a2b3c_django"]
+    assert bench_databases(names, "nffbench1a2b3c") == [
+        "test_nffbench1a2b3c_django", "test_nffbench1a2b3c_django_archive", "test_nffbench1a2b3c_pytest_gw0"]
+
+
+def test_database_names_fit_postgresql_and_mysql():
+    # 63 characters at most on PostgreSQL: test_ + prefix + _ + slug + _archive (the longest suffix here).
+    prefix = f"{contenders.DB_PREFIX}1a2b3c"
+    for contender in contenders.all_contenders(list(contenders.OUR_PLUGINS)):
+        name = contenders.SUITES["sample"].env("postgresql", contender.slug, prefix)["DB_NAME"]
+        assert len(f"test_{name}_archive") <= 63, contender.slug
+
+
+def test_wagtail_gets_the_baseline_and_all_plugins_cold_and_warm():
     found = contenders.all_contenders(["class-fixtures", "reuse-db"])
     assert [c.slug for c in found if "wagtail" in c.kinds] == [
-        "django", "nosetests --with-django", "nosetests all plugins", "nosetests all + REUSE_DB=1 (warm)"]
+        "django", "nosetests all plugins", "nosetests all + REUSE_DB=1 (warm)"]
