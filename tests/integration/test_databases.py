@@ -26,7 +26,10 @@ SCRIPT = textwrap.dedent('''
     databases = TestDatabases(verbosity=0)
     wanted = databases_for([UsesDefault("test_nothing")])
     report["wanted"] = sorted(wanted)
+    import gc
+    collector = (gc.get_threshold(), gc.get_freeze_count())
     databases.setup(wanted)
+    report["collector_restored"] = (gc.get_threshold(), gc.get_freeze_count()) == collector
     try:
         report["test_name"] = connections["default"].settings_dict["NAME"]
         with connections["default"].cursor() as cursor:
@@ -70,6 +73,7 @@ def test_setup_creates_migrated_test_database_guards_others_and_teardown_destroy
     report = json.loads(done.stdout.strip().splitlines()[-1])
 
     assert report["wanted"] == ["default"]
+    assert report["collector_restored"]  # thresholds and frozen objects as before the migrations
     assert report["items"] == 0  # migrated: the app's table exists
     assert "no test database was created" in report["other"]
     assert report["restored_name"] == env["DB_NAME"] or report["restored_name"].endswith(".sqlite3")
