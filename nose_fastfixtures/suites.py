@@ -27,7 +27,7 @@ def iter_tests(suite):
     if _is_generator_suite(suite) or not isinstance(suite, unittest.TestSuite):
         yield suite
         return
-    for child in _children(suite):
+    for child in children(suite):
         yield from iter_tests(child)
 
 
@@ -49,7 +49,8 @@ def loading_failure(test):
     return None
 
 
-def _children(suite):
+def children(suite):
+    """The direct children of a materialized suite."""
     return list(suite._precache) if isinstance(suite, LazySuite) else list(suite._tests)
 
 
@@ -63,23 +64,39 @@ def _is_unit(suite):
     return isclass(context) or suite.implementsAnyFixture(context, None)
 
 
-def split_into_units(suite):
+def is_group(suite):
+    """A module or package with nose fixtures: a unit whose own children are units too."""
+    return (_is_unit(suite) and not _is_generator_suite(suite)
+            and not isclass(getattr(suite, "context", None)))
+
+
+def split_into_units(suite, _inside=()):
     """Cut a materialized suite into the pieces that may be reordered freely.
 
     Classes are units (their fixtures wrap their tests), and so are modules and
-    packages that define nose fixtures (``setup_module``...), with everything inside
+    packages that define nose fixtures (``setup_module``, or just a function named
+    ``setup`` in a package's ``__init__``, as Wagtail's has), with everything inside
     them. Suites of modules and packages without fixtures dissolve into their units.
+    Inside such a group the same holds: its children become its units, which may be
+    reordered inside it (see ``is_group``), and a suite nose nested in it for the same
+    context (nose's loader does, for several labels below one package) dissolves too.
     """
-    if not isinstance(suite, unittest.TestSuite) or _is_unit(suite):
+    if not isinstance(suite, unittest.TestSuite):
         return [suite]
-    return [unit for child in _children(suite) for unit in split_into_units(child)]
+    context = getattr(suite, "context", None)
+    if _is_unit(suite) and not (is_group(suite) and any(context is outer for outer in _inside)):
+        if is_group(suite):
+            suite._tests = [unit for child in children(suite)
+                            for unit in split_into_units(child, (*_inside, context))]
+        return [suite]
+    return [unit for child in children(suite) for unit in split_into_units(child, _inside)]
 
 
 def sort_inside(suite, key):
     """Sort the children of a unit that holds several classes, recursively, by *key*."""
     if isinstance(suite, unittest.TestSuite) and not _is_generator_suite(suite):
-        children = sorted(_children(suite), key=key)
-        for child in children:
+        ordered = sorted(children(suite), key=key)
+        for child in ordered:
             sort_inside(child, key)
-        suite._tests = children
+        suite._tests = ordered
     return suite

@@ -120,17 +120,32 @@ class DjangoPlugin(Plugin):
 
     def prepareTest(self, test):
         units = suites.split_into_units(suites.materialize(test))
-        for unit in units:
-            suites.sort_inside(unit, key=lambda child: ordering.rank(unit_kind(child)))
+        rng = None
         if self.shuffle_seed is not None:
-            random.Random(self.shuffle_seed).shuffle(units)
+            rng = random.Random(self.shuffle_seed)
             sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
+        ordered = LazySuite(self._order(units, rng))
+        self._setup_databases(ordered)
+        return ordered
+
+    def _order(self, units, rng):
+        """*units* in Django's order, and the units inside each group (suites.is_group) too.
+
+        A module or package with nose fixtures keeps its tests together, inside its
+        fixtures; inside it, its classes get Django's order and the order hooks as the
+        top-level units do (a whole run can sit inside one such package).
+        """
+        for unit in units:
+            if suites.is_group(unit):
+                unit._tests = self._order(suites.children(unit), rng)
+            else:
+                suites.sort_inside(unit, key=lambda child: ordering.rank(unit_kind(child)))
+        if rng is not None:
+            rng.shuffle(units)
         units = ordering.django_order(units, unit_kind)
         for reorder in self.order_hooks:
             units = reorder(units)
-        ordered = LazySuite(units)
-        self._setup_databases(ordered)
-        return ordered
+        return units
 
     def _setup_databases(self, suite):
         from nose_fastfixtures.databases import TestDatabases, databases_for

@@ -5,8 +5,17 @@ from inspect import isclass
 
 from nose.plugins import Plugin
 
-from nose_fastfixtures import bundling
+from nose_fastfixtures import bundling, suites
 from nose_fastfixtures.errors import FastFixturesError
+
+
+def _has_own_fixtures(module):
+    from nose.suite import ContextSuite
+
+    names = ContextSuite.moduleSetup + ContextSuite.moduleTeardown
+    if hasattr(module, "__path__"):
+        names += ContextSuite.packageSetup + ContextSuite.packageTeardown
+    return any(hasattr(module, name) for name in names)
 
 
 def _class_of(unit):
@@ -29,6 +38,7 @@ class FixtureBundlingPlugin(Plugin):
         self.layers_for = {}   # class -> [fixture names of each layer], innermost last
         self.stack = []        # [(names, aliases, LoadRecord)]
         self.bundled = {}      # class -> its own fixtures, while its layers stand in for them
+        self.restores = {}     # class -> undoes _watch_for_chosen_fixtures
         self.loads = 0
         self.rows = 0
         self.djangos_loads = 0
@@ -47,9 +57,12 @@ class FixtureBundlingPlugin(Plugin):
 
         infos = [self._describe(unit, unit_kind(unit)) for unit in units]
         plan = bundling.plan(infos)
-        self.layers_for = {_class_of(step.info.key): step.layers for step in plan.steps if step.layers}
-        self.djangos_loads = plan.djangos_loads()
-        if self.verbosity >= 2:
+        # Called once for the run's units and once inside each module or package with nose
+        # fixtures (the Django plugin's groups): the plans add up.
+        self.layers_for.update({_class_of(step.info.key): step.layers for step in plan.steps if step.layers})
+        self.djangos_loads += plan.djangos_loads()
+        # A group's plan, and the run's plan around groups, only when it bundles something.
+        if self.verbosity >= 2 and (plan.djangos_loads() or not any(suites.is_group(u) for u in units)):
             sys.stderr.write("\n".join(bundling.describe(plan)) + "\n")
         return [step.info.key for step in plan.steps]
 
@@ -66,6 +79,10 @@ class FixtureBundlingPlugin(Plugin):
 
     def startContext(self, context):
         if not isclass(context):
+            # A module's or package's own nose fixtures (setup_module...) see no layer,
+            # as under Django, where fixtures only exist inside a TestCase class.
+            if self.stack and _has_own_fixtures(context):
+                self._stack_up([], ())
             return
         layers = self.layers_for.get(context, [])
         # Asked only now: before the test databases exist it would query the real server.
@@ -80,11 +97,54 @@ class FixtureBundlingPlugin(Plugin):
         if layers:
             self.bundled[context] = context.__dict__.get("fixtures")
             context.fixtures = []  # already loaded: Django's setUpClass must not load them again
+            self._watch_for_chosen_fixtures(context)
             for names, layer_aliases, record in self.stack:
                 for alias in layer_aliases:
                     record.reset_sequences(alias)
 
+    def startTest(self, test):
+        """A test outside the bundled classes (a nose test function, a generator...) runs
+        with no layer loaded: the plan runs them after the layers, which must be gone."""
+        if self.stack and type(suites.unwrap(test)) not in self.bundled:
+            self._stack_up([], ())
+
+    def _watch_for_chosen_fixtures(self, cls):
+        """Take the layers out if the class's setUpClass chooses its fixtures itself.
+
+        Django's TestCase.setUpClass enters the class's transaction and then loads
+        ``cls.fixtures``; a setUpClass that sets them before calling it (a mixin that
+        picks fixtures by a setting) would get its own on top of the layers. The layers
+        are removed inside the class's transaction, whose rollback brings them back.
+        """
+        own = cls.__dict__.get("_enter_atomics")
+        enter_atomics = cls._enter_atomics
+
+        def restore():
+            if self.restores.pop(cls, None) is None:
+                return  # restored already
+            if own is None:
+                del cls._enter_atomics
+            else:
+                cls._enter_atomics = own
+
+        def _enter_atomics(klass):
+            restore()  # only setUpClass's call matters; later ones are per test
+            atomics = enter_atomics()
+            if klass.fixtures:
+                if self.verbosity >= 2:
+                    sys.stderr.write(f"fixture-bundling: {cls.__module__}.{cls.__qualname__} chose its "
+                                     "own fixtures in setUpClass: it runs without the bundle's layers\n")
+                for names, layer_aliases, record in reversed(self.stack):
+                    for alias in layer_aliases:
+                        record.unload(alias)
+            return atomics
+
+        cls._enter_atomics = classmethod(_enter_atomics)
+        self.restores[cls] = restore
+
     def stopContext(self, context):
+        if context in self.restores:  # setUpClass never ran (a skipped class)
+            self.restores[context]()
         if context in self.bundled:
             own = self.bundled.pop(context)
             if own is None:

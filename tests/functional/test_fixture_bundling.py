@@ -48,6 +48,20 @@ CLASSES = '''
             self.assertEqual(Item.objects.count(), 6)
 
 
+    class ZChoosesOwnFixtures(TestCase):
+        """Its setUpClass picks other fixtures (as mixins choosing by a setting do)."""
+
+        fixtures = ["items"]
+
+        @classmethod
+        def setUpClass(cls):
+            cls.fixtures = ["more"]
+            super().setUpClass()
+
+        def test_only_its_own(self):
+            self.assertEqual(sorted(Item.objects.values_list("pk", flat=True)), [6, 7, 8])
+
+
     class BrokenToo(TestCase):
         fixtures = ["items", "broken"]
 
@@ -80,11 +94,80 @@ def test_bundled_outcomes_loads_and_clean_database(tmp_path, backend):
 
     assert compare(django_run, nose_run) == [], nose_run.output
     assert nose_run.outcomes["shop.tests.test_bundles.BrokenToo [setup]"] == "error"
-    assert list(nose_run.outcomes.values()).count("pass") == 7
+    assert list(nose_run.outcomes.values()).count("pass") == 8
     # items, then more on top of it, and items again after the broken layer was left
     # to Django (which reloads everything for that class); Django loads once per class.
-    assert "fixture loads: 3 (Django's runner: 4)" in nose_run.output
+    assert "fixture loads: 3 (Django's runner: 5)" in nose_run.output
+    assert "ZChoosesOwnFixtures chose its own fixtures in setUpClass" in nose_run.output
     assert "load layer more into default" in nose_run.output  # the plan, at -v
     assert "shop.tests.test_bundles.ItemsA" in nose_run.output  # the plan names classes
     differences = json.loads(state_file.read_text())
     assert differences and all(changed == [] for changed in differences.values()), differences
+
+
+SHARED = '''
+    from django.test import TestCase
+
+    from shop.models import Item
+
+
+    class FirstItems(TestCase):
+        fixtures = ["items"]
+
+        def test_five(self):
+            self.assertEqual(Item.objects.count(), 5)
+
+
+    class NoFixtures(TestCase):
+        def test_empty(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
+    class SecondItems(TestCase):
+        fixtures = ["items"]
+
+        def test_five(self):
+            self.assertEqual(Item.objects.count(), 5)
+'''
+
+
+def test_bundles_inside_a_package_that_defines_setup(tmp_path):
+    """Wagtail's ``wagtail/__init__.py`` defines ``setup()``, which nose takes for a package
+    fixture: the whole run sits inside it, and its classes are still bundled."""
+    project = make_project(tmp_path, {"test_shared.py": SHARED}, fixtures={"items.json": ITEMS})
+    (project / "shop" / "__init__.py").write_text("CALLS = []\n\n\ndef setup():\n    CALLS.append('setup')\n")
+    env = backend_env("sqlite")
+    nose_run = run_nose(cwd=project, args=["--with-fixture-bundling", "-v"], env=env)
+    django_run = run_django(cwd=project, env=env)
+
+    assert compare(django_run, nose_run) == [], nose_run.output
+    assert "fixture loads: 1 (Django's runner: 2)" in nose_run.output
+
+
+FUNCTIONS_AFTER = '''
+    from shop.models import Item
+
+    SEEN = []
+
+
+    def setup_module():
+        SEEN.append(Item.objects.count())
+
+
+    def test_module_fixture_saw_no_layer():
+        assert SEEN == [0], SEEN
+
+
+    def test_function_sees_no_layer():
+        assert Item.objects.count() == 0, Item.objects.count()
+'''
+
+
+def test_nose_tests_after_the_layers_see_none_of_their_rows(tmp_path):
+    """Nose functions and module fixtures run after the TestCase classes, with the layers gone."""
+    project = make_project(tmp_path, {"test_bundles.py": CLASSES, "test_zfunctions.py": FUNCTIONS_AFTER},
+                           fixtures={"items.json": ITEMS, "more.json": MORE, "broken.json": "[{"})
+    nose_run = run_nose(cwd=project, args=["--with-fixture-bundling"], env=backend_env("sqlite"))
+
+    functions = {name: outcome for name, outcome in nose_run.outcomes.items() if "test_zfunctions" in name}
+    assert functions and set(functions.values()) == {"pass"}, nose_run.output

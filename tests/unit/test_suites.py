@@ -5,7 +5,7 @@ import unittest
 from nose.config import Config
 from nose import loader as nose_loader
 
-from nose_fastfixtures.suites import iter_tests, materialize, split_into_units, unwrap
+from nose_fastfixtures.suites import children, is_group, iter_tests, materialize, split_into_units, unwrap
 
 MODULE = '''
 import unittest
@@ -57,3 +57,18 @@ def test_units_keep_modules_with_fixtures_whole_and_split_others_into_classes(tm
     units = split_into_units(materialize(load(tmp_path)))
     contexts = [getattr(unit.context, "__name__", unit.context) for unit in units]
     assert contexts == ["test_fixtured", "TestB"]
+
+
+def test_a_package_with_a_setup_function_is_a_group_of_units(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("def setup():\n    pass\n")
+    (package / "test_fixtured.py").write_text(MODULE)
+    (package / "test_plain.py").write_text(PLAIN)
+    loader = nose_loader.TestLoader(config=Config(workingDir=str(tmp_path)))
+    units = split_into_units(materialize(loader.loadTestsFromNames([str(package)])))
+    assert [unit.context.__name__ for unit in units] == ["pkg"]
+    assert is_group(units[0])
+    inside = [getattr(unit.context, "__name__", unit.context) for unit in children(units[0])]
+    assert inside == ["pkg.test_fixtured", "TestB"]
+    assert names(units[0]) == ["test_function", "test_one", "test_three", "test_two"]
