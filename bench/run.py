@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -114,6 +115,12 @@ def failure_note(output, returncode):
     return f"exit {returncode}: {last[:110]}"
 
 
+def _children_cpu():
+    """User+system seconds of every finished child process so far (contenders run one at a time)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_command(argv, **kwargs):
     """subprocess.run in a session of its own: interrupted, it ends the run's workers too."""
     process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -162,9 +169,9 @@ class Bench:
         argv = bench_contenders.command(contender, suite, self.python(contender, suite))
         with tempfile.TemporaryDirectory() as counts_dir:
             env["NFF_COUNT_SQL"] = counts_dir
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), _children_cpu()
             done = run_command(argv, cwd=self.cwd(suite), env=env)
-            wall = time.perf_counter() - start
+            wall, cpu = time.perf_counter() - start, _children_cpu() - cpu_start
             per_process = [json.loads(path.read_text()) for path in Path(counts_dir).glob("*.json")]
         self.logs.mkdir(parents=True, exist_ok=True)
         log_name = re.sub(r"[^\w]+", "_", f"{suite.name}_{backend}_{contender.slug}").strip("_")
@@ -173,8 +180,10 @@ class Bench:
         # A run that failed before any test ran has no time worth comparing, and is not tried again.
         started = done.returncode == 0 or bool(counts["outcomes"])
         if timed or not started:
-            entry = self.results.setdefault((suite.name, backend, contender.slug), {"times": [], "returncodes": []})
+            entry = self.results.setdefault((suite.name, backend, contender.slug),
+                                            {"times": [], "cpu_times": [], "returncodes": []})
             entry["times"].append(wall if started and timed else None)
+            entry["cpu_times"].append(cpu if started and timed else None)
             entry["returncodes"].append(done.returncode)
             entry["counts"] = counts
             if done.returncode:
@@ -249,12 +258,12 @@ class Bench:
                     if entry is None:
                         continue
                     row = stats.summarize(entry["times"], base.get("times", []), entry.get("counts"),
-                                          contender.processes)
+                                          contender.processes, entry["cpu_times"])
                     expected = base.get("counts", {}).get("outcomes", {})
                     actual = entry.get("counts", {}).get("outcomes", {})
                     row.update(suite=suite.name, backend=backend, contender=contender.slug, ours=contender.ours,
                                fidelity=stats.fidelity(expected, actual), note=entry.get("note", ""),
-                               times=entry["times"], returncodes=entry["returncodes"],
+                               times=entry["times"], cpu_times=entry["cpu_times"], returncodes=entry["returncodes"],
                                differences=stats.outcome_differences(expected, actual)[:20])
                     rows.append(row)
         return rows

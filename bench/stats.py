@@ -43,12 +43,17 @@ def floor_share(test_seconds, wall_seconds, processes=1):
     return test_seconds / (wall_seconds * processes)
 
 
-def summarize(times, baseline_times, counts, processes=1):
-    """One row's figures from its timed runs and its counted run."""
+def summarize(times, baseline_times, counts, processes=1, cpu_times=()):
+    """One row's figures from its timed runs and its counted run.
+
+    *cpu_times*: user+system seconds of each timed run; beside the wall time they show
+    when a run waited for the machine (these are shared) rather than worked.
+    """
     wall = median(times)
     counts = counts or {}
     return {
         "wall": wall,
+        "cpu": median(cpu_times),
         "runs": len([time for time in times if time is not None]),
         "ratio": pairwise_ratio(times, baseline_times),
         "statements": counts.get("statements"),
@@ -94,6 +99,7 @@ COLUMNS = (
     ("backend", "backend", "text"),
     ("contender", "contender", "text"),
     ("wall", "wall (median)", "seconds"),
+    ("cpu", "CPU (median)", "seconds"),
     ("runs", "runs", "int"),
     ("ratio", "vs Django", "ratio"),
     ("statements", "SQL", "int"),

@@ -68,8 +68,9 @@ def test_merge_counts_adds_up_and_keeps_the_worst_outcome():
 def test_summarize():
     row = stats.summarize([4.0, 6.0], [8.0, 12.0],
                           {"statements": 3, "test_seconds": 1.0, "wall": 5.0, "db_setup_seconds": 1.0,
-                           "fixture_seconds": 0.5})
+                           "fixture_seconds": 0.5}, cpu_times=[3.0, None, 4.0])
     assert row["wall"] == 5.0
+    assert row["cpu"] == 3.5
     assert row["runs"] == 2
     assert row["ratio"] == 0.5
     assert row["statements"] == 3
