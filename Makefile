@@ -23,7 +23,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
 
-# Every contender on every backend, side by side (13 to 16 minutes here, under 30); options:
+# Every contender on every backend, side by side (11 to 16 minutes here, under 30); options:
 # make bench BENCH_ARGS="--backends sqlite --runs 1". Contender venvs go in .bench/.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
