@@ -19,6 +19,7 @@ from django.core import mail
 from django.test import TestCase, TransactionTestCase
 
 from nose_fastfixtures import ledger
+from nose_fastfixtures.patching import replace_class_attribute
 from nose_fastfixtures.write_tracking import tracker
 
 # Aliases whose database is known to be as Django's flush leaves it.
@@ -73,7 +74,7 @@ class ClassFixtures:
         self.record = None
         self.djangos_way = False
         self.mail = []  # messages receivers sent while the fixtures loaded
-        self._restore_teardown = None
+        self._restore_teardown = lambda: None
 
     def fixture_setup(self):
         """Before each test (the first one from setUpClass): fixtures loaded, clean tables."""
@@ -112,28 +113,18 @@ class ClassFixtures:
         Under Django the last test's flush comes before ``tearDownClass`` and class
         cleanups: they see the flushed database, and an error there leaves no rows.
         """
-        cls, own = self.cls, self.cls.__dict__.get("tearDownClass")
-        teardown = cls.tearDownClass
+        teardown = self.cls.tearDownClass
 
         def tearDownClass(_):
             self.restore_class_teardown()
             self.finish()
             teardown()
 
-        def restore():
-            if own is None:
-                del cls.tearDownClass
-            else:
-                cls.tearDownClass = own
-
-        cls.tearDownClass = classmethod(tearDownClass)
-        self._restore_teardown = restore
+        self._restore_teardown = replace_class_attribute(self.cls, "tearDownClass", classmethod(tearDownClass))
 
     def restore_class_teardown(self):
         """Undo finish_before_class_teardown (a skipped class never calls it)."""
-        restore, self._restore_teardown = self._restore_teardown, None
-        if restore is not None:
-            restore()
+        self._restore_teardown()
 
     def finish(self):
         """Remove the class's rows: the database is as it was before the class."""

@@ -83,9 +83,9 @@ def split_into_units(suite, _inside=()):
     """
     if not isinstance(suite, unittest.TestSuite):
         return [suite]
-    context = getattr(suite, "context", None)
-    if _is_unit(suite) and not (is_group(suite) and any(context is outer for outer in _inside)):
-        if is_group(suite):
+    context, group = getattr(suite, "context", None), is_group(suite)
+    if _is_unit(suite) and not (group and any(context is outer for outer in _inside)):
+        if group:
             suite._tests = [unit for child in children(suite)
                             for unit in split_into_units(child, (*_inside, context))]
         return [suite]

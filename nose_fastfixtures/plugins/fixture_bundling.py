@@ -7,6 +7,7 @@ from nose.plugins import Plugin
 
 from nose_fastfixtures import bundling, suites
 from nose_fastfixtures.errors import FastFixturesError
+from nose_fastfixtures.patching import replace_class_attribute
 
 
 def _has_own_fixtures(module):
@@ -37,8 +38,7 @@ class FixtureBundlingPlugin(Plugin):
         self.verbosity = conf.verbosity
         self.layers_for = {}   # class -> [fixture names of each layer], innermost last
         self.stack = []        # [(names, aliases, LoadRecord)]
-        self.bundled = {}      # class -> its own fixtures, while its layers stand in for them
-        self.restores = {}     # class -> undoes _watch_for_chosen_fixtures
+        self.bundled = {}      # class -> what puts back its fixtures and hooks, while layers stand in
         self.loads = 0
         self.rows = 0
         self.djangos_loads = 0
@@ -95,9 +95,9 @@ class FixtureBundlingPlugin(Plugin):
             self._stack_up([], ())
             return  # the class loads its own fixtures and reports the error as Django would
         if layers:
-            self.bundled[context] = context.__dict__.get("fixtures")
-            context.fixtures = []  # already loaded: Django's setUpClass must not load them again
-            self._watch_for_chosen_fixtures(context)
+            # already loaded: Django's setUpClass must not load them again
+            self.bundled[context] = [replace_class_attribute(context, "fixtures", []),
+                                     self._watch_for_chosen_fixtures(context)]
             for names, layer_aliases, record in self.stack:
                 for alias in layer_aliases:
                     record.reset_sequences(alias)
@@ -115,17 +115,9 @@ class FixtureBundlingPlugin(Plugin):
         ``cls.fixtures``; a setUpClass that sets them before calling it (a mixin that
         picks fixtures by a setting) would get its own on top of the layers. The layers
         are removed inside the class's transaction, whose rollback brings them back.
+        Returns what takes the hook away again.
         """
-        own = cls.__dict__.get("_enter_atomics")
         enter_atomics = cls._enter_atomics
-
-        def restore():
-            if self.restores.pop(cls, None) is None:
-                return  # restored already
-            if own is None:
-                del cls._enter_atomics
-            else:
-                cls._enter_atomics = own
 
         def _enter_atomics(klass):
             restore()  # only setUpClass's call matters; later ones are per test
@@ -139,18 +131,12 @@ class FixtureBundlingPlugin(Plugin):
                         record.unload(alias)
             return atomics
 
-        cls._enter_atomics = classmethod(_enter_atomics)
-        self.restores[cls] = restore
+        restore = replace_class_attribute(cls, "_enter_atomics", classmethod(_enter_atomics))
+        return restore
 
     def stopContext(self, context):
-        if context in self.restores:  # setUpClass never ran (a skipped class)
-            self.restores[context]()
-        if context in self.bundled:
-            own = self.bundled.pop(context)
-            if own is None:
-                del context.fixtures
-            else:
-                context.fixtures = own
+        for restore in self.bundled.pop(context, ()):  # the hook too, if setUpClass never ran
+            restore()
 
     def _stack_up(self, layers, aliases):
         """Unload layers until the loaded ones begin *layers*, then load the rest."""
