@@ -55,7 +55,7 @@ def install():
     TransactionTestCase._fixture_setup = classmethod(counted(setup))
     TransactionTestCase._fixture_teardown = counted(TransactionTestCase._fixture_teardown)
     try:
-        from nose_fastfixtures import class_fixtures
+        from nose_fastfixtures.database import class_fixtures
     except ImportError:
         pass
     else:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nose_fastfixtures import fingerprint  # noqa: E402
-from nose_fastfixtures.reuse import hash_migration_dir  # noqa: E402  (imports no Django)
+from nose_fastfixtures.database.reuse import hash_migration_dir  # noqa: E402  (imports no Django)
+from nose_fastfixtures.planning import fingerprint  # noqa: E402
 
 MIGRATION = '''from django.db import migrations, models
 

@@ -5,7 +5,7 @@ from inspect import isclass
 
 from nose.plugins import Plugin
 
-from nose_fastfixtures.suites import unwrap
+from nose_fastfixtures.harness.suites import unwrap
 
 # Reasons not worth a line at verbosity 2: the class has nothing to speed up.
 _QUIET_REASONS = ("not a TransactionTestCase", "no fixtures")
@@ -26,7 +26,7 @@ class ClassFixturesPlugin(Plugin):
     def startContext(self, context):
         if not isclass(context):
             return
-        from nose_fastfixtures import class_fixtures
+        from nose_fastfixtures.database import class_fixtures
 
         if issubclass(context, class_fixtures.FastFixtureTestCase):
             return  # it manages its own fixtures
@@ -50,6 +50,6 @@ class ClassFixturesPlugin(Plugin):
             state.finish()
 
     def afterTest(self, test):
-        from nose_fastfixtures.class_fixtures import note_test_ran
+        from nose_fastfixtures.database.class_fixtures import note_test_ran
 
         note_test_ran(unwrap(test))

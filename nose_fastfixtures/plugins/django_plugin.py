@@ -10,13 +10,14 @@ import unittest
 from nose.plugins import Plugin
 from nose.suite import ContextSuiteFactory, LazySuite
 
-from nose_fastfixtures import django_env, labels, ordering, suites
 from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
-from nose_fastfixtures.unittest_compat import (
+from nose_fastfixtures.harness import django_env, suites
+from nose_fastfixtures.harness.unittest_compat import (
     UnittestContextSuite,
     count_unexpected_successes,
     run_with_unittest_result,
 )
+from nose_fastfixtures.planning import labels, ordering
 
 # The other plugins of the suite that switch this one on.
 NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db")
@@ -34,7 +35,7 @@ def test_kind(test):
     """Django's ordering group (ordering.KINDS) of one loaded test."""
     if suites.loading_failure(test):
         return "failure"
-    from nose_fastfixtures.databases import test_kind as case_kind
+    from nose_fastfixtures.database.databases import test_kind as case_kind
 
     return case_kind(suites.unwrap(test))
 
@@ -148,7 +149,7 @@ class DjangoPlugin(Plugin):
         return units
 
     def _setup_databases(self, suite):
-        from nose_fastfixtures.databases import TestDatabases, databases_for
+        from nose_fastfixtures.database.databases import TestDatabases, databases_for
 
         cases = [suites.unwrap(test) for test in suites.iter_tests(suite)
                  if not suites.loading_failure(test)]

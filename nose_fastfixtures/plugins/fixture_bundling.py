@@ -5,9 +5,10 @@ from inspect import isclass
 
 from nose.plugins import Plugin
 
-from nose_fastfixtures import bundling, suites
 from nose_fastfixtures.errors import FastFixturesError
-from nose_fastfixtures.patching import replace_class_attribute
+from nose_fastfixtures.harness import suites
+from nose_fastfixtures.harness.patching import replace_class_attribute
+from nose_fastfixtures.planning import bundling
 
 
 def _has_own_fixtures(module):
@@ -140,7 +141,7 @@ class FixtureBundlingPlugin(Plugin):
 
     def _stack_up(self, layers, aliases):
         """Unload layers until the loaded ones begin *layers*, then load the rest."""
-        from nose_fastfixtures import ledger
+        from nose_fastfixtures.database import ledger
 
         keep = 0
         while (keep < len(self.stack) and keep < len(layers) and self.stack[keep][0] == layers[keep]

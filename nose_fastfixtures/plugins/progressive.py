@@ -1,7 +1,7 @@
 """``--with-progressive``: a progress bar, and compact tracebacks the moment a test fails."""
 
-import os
 import _thread
+import os
 import sys
 import time
 import unittest
@@ -12,7 +12,8 @@ from nose.plugins import Plugin
 from nose.result import TextTestResult
 
 from nose_fastfixtures.errors import UsageError, exit_with
-from nose_fastfixtures.progress import formatting, screen as screens, tracebacks
+from nose_fastfixtures.progress import formatting, tracebacks
+from nose_fastfixtures.progress import screen as screens
 from nose_fastfixtures.progress.tally import PROBLEM_KINDS, Tally
 
 
@@ -137,7 +138,7 @@ class Reporter:
 
     def tests_will_not_run(self, suite):
         """A class or module whose setup failed: its tests leave the bar's total."""
-        from nose_fastfixtures import suites
+        from nose_fastfixtures.harness import suites
 
         skipped = sum(1 for _ in suites.iter_tests(suite))
         self.tally.total = max(self.tally.done, self.tally.total - skipped)
@@ -289,7 +290,7 @@ def count_tests(test):
     """Load every test now (as Django's runner does) and count them, for the bar's total."""
     from nose.suite import FinalizingSuiteWrapper
 
-    from nose_fastfixtures import suites
+    from nose_fastfixtures.harness import suites
 
     inner = test.suite if isinstance(test, FinalizingSuiteWrapper) else test
     return sum(1 for _ in suites.iter_tests(suites.materialize(inner)))

@@ -5,7 +5,7 @@ import optparse
 from nose.plugins import Plugin
 
 from nose_fastfixtures.errors import UsageError, exit_with
-from nose_fastfixtures.fingerprint import parse_switch
+from nose_fastfixtures.planning.fingerprint import parse_switch
 
 
 def _check_switch(option, opt, value):
@@ -24,7 +24,7 @@ class SwitchOption(optparse.Option):
 
 
 class ReuseDBPlugin(Plugin):
-    """Switches on reuse in the Django plugin, which does the work (nose_fastfixtures.reuse)."""
+    """Switches on reuse in the Django plugin, which does the work (nose_fastfixtures.database.reuse)."""
 
     name = "reuse-db"
     score = 4900  # right after the Django plugin it switches on

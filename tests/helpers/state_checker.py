@@ -17,7 +17,7 @@ STATE_ENV = "NFF_STATE_FILE"
 def snapshot(aliases):
     from django.db import connections
 
-    from nose_fastfixtures.ledger import read_table, table_names
+    from nose_fastfixtures.database.ledger import read_table, table_names
 
     state = {}
     for alias in aliases:

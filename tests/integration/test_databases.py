@@ -1,4 +1,4 @@
-"""nose_fastfixtures.databases against the real servers: create, guard, destroy."""
+"""nose_fastfixtures.database.databases against the real servers: create, guard, destroy."""
 
 import json
 import os
@@ -15,7 +15,7 @@ SCRIPT = textwrap.dedent('''
     import django
     django.setup()
     from django.db import connections
-    from nose_fastfixtures.databases import TestDatabases, databases_for
+    from nose_fastfixtures.database.databases import TestDatabases, databases_for
     from django.test import TestCase
 
     class UsesDefault(TestCase):

@@ -1,4 +1,4 @@
-"""nose_fastfixtures.ledger against loaddata on the sample project: the same rows, fewer statements."""
+"""nose_fastfixtures.database.ledger against loaddata on the sample project: the same rows, fewer statements."""
 
 import json
 import os
@@ -29,7 +29,7 @@ SCRIPT = textwrap.dedent('''
     from django.core.management.sql import emit_post_migrate_signal
     from django.db import connection
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
-    from nose_fastfixtures import ledger
+    from nose_fastfixtures.database import ledger
 
     setup_test_environment()
     names = setup_databases(verbosity=0, interactive=False, aliases={"default"})

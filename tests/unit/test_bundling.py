@@ -1,6 +1,6 @@
 """The bundle planner over plain class descriptions."""
 
-from nose_fastfixtures.bundling import ClassInfo, describe, plan
+from nose_fastfixtures.planning.bundling import ClassInfo, describe, plan
 
 
 def described(key, *fixtures, aliases=("default",), bundle=True):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from nose_fastfixtures.django_env import choose_settings
 from nose_fastfixtures.errors import ConfigError
+from nose_fastfixtures.harness.django_env import choose_settings
 
 
 def test_option_wins_over_environment():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nose_fastfixtures import fingerprint as fp
+from nose_fastfixtures.planning import fingerprint as fp
 
 SETTINGS = {"ENGINE": "django.db.backends.postgresql", "NAME": "shop", "HOST": "db", "PASSWORD": "x",
             "OPTIONS": {}, "TEST": {"NAME": None, "CHARSET": None}}

@@ -3,7 +3,7 @@
 import pytest
 
 from nose_fastfixtures.errors import UsageError
-from nose_fastfixtures.labels import check_label_matched, is_dotted_name, to_nose_name
+from nose_fastfixtures.planning.labels import check_label_matched, is_dotted_name, to_nose_name
 
 MODULES = {"app", "app.tests", "app.tests.test_x"}
 

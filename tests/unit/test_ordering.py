@@ -1,6 +1,6 @@
 """Django's runner order over plain descriptions."""
 
-from nose_fastfixtures.ordering import django_order, group_kind
+from nose_fastfixtures.planning.ordering import django_order, group_kind
 
 
 def test_django_order_groups_kinds_and_keeps_discovery_order_inside():

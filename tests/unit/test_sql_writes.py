@@ -2,7 +2,7 @@
 
 import pytest
 
-from nose_fastfixtures.sql_writes import EVERYTHING, tables_written
+from nose_fastfixtures.planning.sql_writes import EVERYTHING, tables_written
 
 
 @pytest.mark.parametrize("sql, tables", [

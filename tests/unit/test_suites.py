@@ -2,10 +2,17 @@
 
 import unittest
 
-from nose.config import Config
 from nose import loader as nose_loader
+from nose.config import Config
 
-from nose_fastfixtures.suites import children, is_group, iter_tests, materialize, split_into_units, unwrap
+from nose_fastfixtures.harness.suites import (
+    children,
+    is_group,
+    iter_tests,
+    materialize,
+    split_into_units,
+    unwrap,
+)
 
 MODULE = '''
 import unittest

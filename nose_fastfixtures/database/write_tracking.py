@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from django.db import connections
 from django.db.backends.signals import connection_created
 
-from nose_fastfixtures.sql_writes import EVERYTHING, tables_written
+from nose_fastfixtures.planning.sql_writes import EVERYTHING, tables_written
 
 
 class WriteTracker:

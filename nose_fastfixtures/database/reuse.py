@@ -15,10 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from nose_fastfixtures import fingerprint
-from nose_fastfixtures.errors import ConfigError
-from nose_fastfixtures.reuse_locks import FileLock, ServerLock
-from nose_fastfixtures.reuse_state import (
+from nose_fastfixtures.database.reuse_locks import FileLock, ServerLock
+from nose_fastfixtures.database.reuse_state import (
     TABLE,
     copy_fresh_rows,
     restorable,
@@ -27,6 +25,8 @@ from nose_fastfixtures.reuse_state import (
     table_digests,
     write_entries,
 )
+from nose_fastfixtures.errors import ConfigError
+from nose_fastfixtures.planning import fingerprint
 
 
 def log(message):
@@ -330,7 +330,7 @@ class KeptDatabase:
 
     def prepare(self, inputs):
         """Bring the kept database to the freshly migrated state of today's schema; print one line."""
-        from nose_fastfixtures.fingerprint import CREATE, MIGRATE, REBUILD, REUSE, Decision
+        from nose_fastfixtures.planning.fingerprint import CREATE, MIGRATE, REBUILD, REUSE, Decision
 
         self.check_safe()
         new = inputs.fingerprint(self.connection.settings_dict)

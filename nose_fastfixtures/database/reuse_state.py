@@ -7,7 +7,7 @@ their fresh rows back, or rebuilds when something other than rows changed.
 
 import json
 
-from nose_fastfixtures import fingerprint
+from nose_fastfixtures.planning import fingerprint
 
 TABLE = "nose_fastfixtures_reuse"  # the state table inside each kept database
 

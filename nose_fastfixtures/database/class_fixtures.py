@@ -18,9 +18,9 @@ from inspect import getattr_static
 from django.core import mail
 from django.test import TestCase, TransactionTestCase
 
-from nose_fastfixtures import ledger
-from nose_fastfixtures.patching import replace_class_attribute
-from nose_fastfixtures.write_tracking import tracker
+from nose_fastfixtures.database import ledger
+from nose_fastfixtures.database.write_tracking import tracker
+from nose_fastfixtures.harness.patching import replace_class_attribute
 
 # Aliases whose database is known to be as Django's flush leaves it.
 _flushed = set()

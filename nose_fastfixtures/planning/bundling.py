@@ -11,7 +11,7 @@ layer loaded.
 
 from dataclasses import dataclass, field
 
-from nose_fastfixtures import ordering
+from nose_fastfixtures.planning import ordering
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import fcntl
 import os
 import socket
 
-from nose_fastfixtures import fingerprint
+from nose_fastfixtures.planning import fingerprint
 
 
 class FileLock:

@@ -19,9 +19,9 @@ from django.db import connections, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
+from nose_fastfixtures.database.write_tracking import tracker
 from nose_fastfixtures.errors import FastFixturesError
-from nose_fastfixtures.sql_writes import EVERYTHING
-from nose_fastfixtures.write_tracking import tracker
+from nose_fastfixtures.planning.sql_writes import EVERYTHING
 
 
 class FixtureLoadError(FastFixturesError):

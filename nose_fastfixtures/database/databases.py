@@ -15,6 +15,7 @@ from django.test.testcases import _DatabaseFailure
 
 from nose_fastfixtures.errors import ConfigError
 
+
 def test_kind(case):
     """The Django runner's ordering group of a test case (see ordering.KINDS)."""
     if isinstance(case, TestCase):
@@ -110,7 +111,7 @@ class TestDatabases:
 
     def __init__(self, verbosity=1, reuse=False):
         self.runner = DiscoverRunner(verbosity=verbosity, interactive=False)
-        self.reuse = reuse  # keep the databases between runs (nose_fastfixtures.reuse)
+        self.reuse = reuse  # keep the databases between runs (nose_fastfixtures.database.reuse)
         self.old_config = None
         self.guarded = []
 
@@ -123,7 +124,7 @@ class TestDatabases:
         try:
             with fewer_full_collections():
                 if self.reuse:
-                    from nose_fastfixtures import reuse
+                    from nose_fastfixtures.database import reuse
 
                     self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity)
                 else:
@@ -164,7 +165,7 @@ class TestDatabases:
         if self.old_config is not None:
             old_config, self.old_config = self.old_config, None
             if self.reuse:
-                from nose_fastfixtures import reuse
+                from nose_fastfixtures.database import reuse
 
                 reuse.teardown_databases(old_config)
             else:

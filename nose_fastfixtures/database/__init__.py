@@ -1,0 +1,1 @@
+"""What talks to Django's database layer: test databases, the fixture ledger, kept databases."""

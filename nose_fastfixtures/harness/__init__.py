@@ -1,0 +1,1 @@
+"""Glue between nose, unittest and Django around the tests: settings, suites, unittest's protocol."""
