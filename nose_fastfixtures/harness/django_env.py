@@ -20,6 +20,25 @@ def choose_settings(option_value, environ):
     return module
 
 
+def argv_as_manage_py_test(argv):
+    """Make ``argv[1] == 'test'`` hold, in place, as under ``manage.py test``; return the undo.
+
+    Many settings modules detect a test run so (``TESTING = sys.argv[1:2] == ['test']``)
+    and switch hashers, caches or services by it; under ``nosetests`` they would take
+    their non-test paths and tests would see another project. nose has read its
+    arguments by now; the rest of them stay after ``test``. Already so: left alone.
+    """
+    if argv[1:2] == ["test"]:
+        return lambda: None
+    original = list(argv)
+    argv.insert(1, "test")
+
+    def undo():
+        argv[:] = original
+
+    return undo
+
+
 def start_django(settings_module, working_dir):
     """Import *settings_module* and set Django up, turning failures into one-line errors."""
     if working_dir and working_dir not in sys.path:

@@ -92,6 +92,52 @@ def split_into_units(suite, _inside=()):
     return [unit for child in children(suite) for unit in split_into_units(child, _inside)]
 
 
+def merge_repeated_classes(suite):
+    """Run each unittest test once, its class's tests together, as Django's runner does.
+
+    A ``TestCase`` class imported into other test modules is found in each of them
+    (and labels may name a test twice). Django's runner keeps the first of equal
+    tests (same class, same method) and runs a class's tests together; here the
+    tests of a class's later suites join its first suite, and emptied suites go.
+    """
+    _merge_into_first(suite, {}, set())
+    return suite
+
+
+def _merge_into_first(suite, first_suite_of, seen):
+    kept = []
+    for child in children(suite):
+        if not isinstance(child, unittest.TestSuite) or _is_generator_suite(child):
+            kept.append(child)
+            continue
+        cls = getattr(child, "context", None)
+        if not (isclass(cls) and issubclass(cls, unittest.TestCase)):
+            _merge_into_first(child, first_suite_of, seen)
+            if children(child):
+                kept.append(child)
+            continue
+        new = [test for test in children(child) if _first_time(test, seen)]
+        if cls in first_suite_of:
+            first = first_suite_of[cls]
+            first._tests = children(first) + new
+        elif new:
+            child._tests = new
+            first_suite_of[cls] = child
+            kept.append(child)
+    suite._tests = kept
+
+
+def _first_time(test, seen):
+    case = unwrap(test)
+    if not isinstance(case, unittest.TestCase) or not hasattr(case, "_testMethodName"):
+        return True
+    key = (type(case), case._testMethodName)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
 def sort_inside(suite, key):
     """Sort the children of a unit that holds several classes, recursively, by *key*."""
     if isinstance(suite, unittest.TestSuite) and not _is_generator_suite(suite):

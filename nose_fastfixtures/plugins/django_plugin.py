@@ -11,7 +11,7 @@ from nose.plugins import Plugin
 from nose.suite import ContextSuiteFactory, LazySuite
 
 from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
-from nose_fastfixtures.harness import django_env, suites
+from nose_fastfixtures.harness import django_env, loading, suites
 from nose_fastfixtures.harness.unittest_compat import (
     UnittestContextSuite,
     count_unexpected_successes,
@@ -93,6 +93,7 @@ class DjangoPlugin(Plugin):
             exit_with(UsageError(f"--django-shuffle takes a whole number, not {value!r}"))
 
     def begin(self):
+        self.undo_argv = django_env.argv_as_manage_py_test(sys.argv)
         try:
             settings = django_env.choose_settings(self.settings_option, os.environ)
             django_env.start_django(settings, self.conf.workingDir)
@@ -101,6 +102,7 @@ class DjangoPlugin(Plugin):
         django_env.setup_test_environment()
 
     def prepareTestLoader(self, loader):
+        self.undo_loading = loading.keep_unittest_classes_home()
         loader.suiteClass = ContextSuiteFactory(config=loader.config, suiteClass=UnittestContextSuite)
         load_names = loader.loadTestsFromNames
 
@@ -120,7 +122,7 @@ class DjangoPlugin(Plugin):
         return suite
 
     def prepareTest(self, test):
-        units = suites.split_into_units(suites.materialize(test))
+        units = suites.split_into_units(suites.merge_repeated_classes(suites.materialize(test)))
         rng = None
         if self.shuffle_seed is not None:
             rng = random.Random(self.shuffle_seed)
@@ -193,6 +195,9 @@ class DjangoPlugin(Plugin):
 
     def finalize(self, result):
         self._teardown()
+        for undo in (getattr(self, "undo_loading", None), getattr(self, "undo_argv", None)):
+            if undo is not None:
+                undo()
 
     def _teardown(self):
         if self.databases is not None:

@@ -4,6 +4,7 @@ The database backend is chosen with the DB_BACKEND environment variable
 ("sqlite", the default, "postgresql" or "mysql").
 """
 import os
+import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -100,7 +101,11 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Test runs detected from the command line, a common idiom (pytest-django users add the
+# second half): the fixtures' md5 password hashes only verify with the fast test hasher.
+TESTING = (len(sys.argv) > 1 and sys.argv[1] == "test") or "pytest" in sys.modules
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

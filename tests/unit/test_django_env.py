@@ -1,9 +1,9 @@
-"""Choosing the settings module (no Django import needed)."""
+"""Choosing the settings module, the command line settings see (no Django import needed)."""
 
 import pytest
 
 from nose_fastfixtures.errors import ConfigError
-from nose_fastfixtures.harness.django_env import choose_settings
+from nose_fastfixtures.harness.django_env import argv_as_manage_py_test, choose_settings
 
 
 def test_option_wins_over_environment():
@@ -17,3 +17,16 @@ def test_environment_is_the_fallback():
 def test_no_settings_says_how_to_give_them():
     with pytest.raises(ConfigError, match="--django-settings=MODULE.*DJANGO_SETTINGS_MODULE"):
         choose_settings(None, {})
+
+
+@pytest.mark.parametrize("argv, seen", [
+    (["nosetests", "--with-django", "app.tests"], ["nosetests", "test", "--with-django", "app.tests"]),
+    (["nosetests"], ["nosetests", "test"]),
+    (["manage.py", "test", "app"], ["manage.py", "test", "app"]),  # already as Django's
+])
+def test_settings_see_the_argv_of_manage_py_test_until_undone(argv, seen):
+    original = list(argv)
+    undo = argv_as_manage_py_test(argv)
+    assert argv == seen and argv[1] == "test"
+    undo()
+    assert argv == original

@@ -10,6 +10,7 @@ from nose_fastfixtures.harness.suites import (
     is_group,
     iter_tests,
     materialize,
+    merge_repeated_classes,
     split_into_units,
     unwrap,
 )
@@ -79,3 +80,44 @@ def test_a_package_with_a_setup_function_is_a_group_of_units(tmp_path):
     inside = [getattr(unit.context, "__name__", unit.context) for unit in children(units[0])]
     assert inside == ["pkg.test_fixtured", "TestB"]
     assert names(units[0]) == ["test_function", "test_one", "test_three", "test_two"]
+
+
+BASE = '''
+import unittest
+
+class SharedTests(unittest.TestCase):
+    def test_a(self):
+        pass
+
+    def test_b(self):
+        pass
+'''
+
+IMPORTING = '''
+from test_base import SharedTests
+
+class TestOwn(SharedTests):
+    def test_c(self):
+        pass
+'''
+
+
+def test_an_imported_class_runs_once_under_its_own_id(tmp_path, monkeypatch):
+    from nose_fastfixtures.harness.loading import keep_unittest_classes_home
+
+    (tmp_path / "test_base.py").write_text(BASE)
+    (tmp_path / "test_one.py").write_text(IMPORTING)
+    (tmp_path / "test_two.py").write_text(IMPORTING.replace("TestOwn", "TestOther"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    undo = keep_unittest_classes_home()
+    try:
+        loader = nose_loader.TestLoader(config=Config(workingDir=str(tmp_path)))
+        suite = materialize(loader.loadTestsFromNames([str(tmp_path), "test_one:SharedTests.test_b"]))
+    finally:
+        undo()
+    ids = sorted(unwrap(test).id() for test in iter_tests(merge_repeated_classes(suite)))
+    assert ids == ["test_base.SharedTests.test_a", "test_base.SharedTests.test_b",
+                   "test_one.TestOwn.test_a", "test_one.TestOwn.test_b", "test_one.TestOwn.test_c",
+                   "test_two.TestOther.test_a", "test_two.TestOther.test_b", "test_two.TestOther.test_c"]
+    shared = [unit for unit in split_into_units(suite) if unit.context.__name__ == "SharedTests"]
+    assert len(shared) == 1  # its tests together in one class suite: setUpClass runs once

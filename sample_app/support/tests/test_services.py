@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.test import TestCase
 
 from accounts.models import Customer, LoyaltyAccount
+from accounts.tests.test_staff import StaffAuthenticationTests
 from orders.models import Order
 from support import services
 from support.models import Comment, Ticket
@@ -243,6 +244,14 @@ class LeastBusyAgentTest(TestCase):
     def test_inactive_members_are_never_picked(self):
         User.objects.filter(username__in=["jsupport", "mchen", "rgarcia"]).update(is_active=False)
         self.assertEqual(services.least_busy_agent().username, "tkowalski")
+
+
+class AgentSignInServiceTest(StaffAuthenticationTests):
+    """The staff sign-in checks once more, beside the agent services (the same imported base)."""
+
+    def test_signed_in_agent_is_a_support_agent(self):
+        self.assertTrue(self.client.login(username="jsupport", password="secret"))
+        self.assertEqual(services.least_busy_agent().username, "jsupport")
 
 
 class TeamReassignmentTest(TestCase):

@@ -6,6 +6,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accounts.models import Customer
+from accounts.tests.test_staff import StaffAuthenticationTests
 from support.models import Ticket
 
 UTC = dt_timezone.utc
@@ -234,3 +235,14 @@ class AssigneeDisplayViewTest(TestCase):
     def test_customer_listing_shows_agent(self):
         rows = self.client.get("/support/customers/32/tickets/").json()["tickets"]
         self.assertEqual([(row["assignee"], row["priority"]) for row in rows], [("rgarcia", 3)])
+
+
+class AgentSignInViewTest(StaffAuthenticationTests):
+    """The staff sign-in checks again with the support data loaded: a base class with tests,
+    imported from another app's test module (Django runs the base's own tests once)."""
+
+    fixtures = ["staff", "customers", "catalog", "orders", "tickets"]
+
+    def test_signed_in_agent_sees_the_ticket_assignee(self):
+        self.assertTrue(self.client.login(username="fnguyen", password="secret"))
+        self.assertEqual(self.client.get("/support/tickets/4/").json()["assignee"], "fnguyen")
