@@ -3,15 +3,15 @@
 import sys
 from inspect import isclass
 
-from nose.plugins import Plugin
 
 from nose_fastfixtures.harness.suites import unwrap
+from nose_fastfixtures.plugins.base import FastFixturesPlugin
 
 # Reasons not worth a line at verbosity 2: the class has nothing to speed up.
 _QUIET_REASONS = ("not a TransactionTestCase", "no fixtures")
 
 
-class ClassFixturesPlugin(Plugin):
+class ClassFixturesPlugin(FastFixturesPlugin):
     """Load TransactionTestCase fixtures once per class; after each test restore only the
     tables it wrote."""
 

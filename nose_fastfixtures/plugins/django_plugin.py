@@ -7,17 +7,17 @@ import random
 import sys
 import unittest
 
-from nose.plugins import Plugin
 from nose.suite import ContextSuiteFactory, LazySuite
 
 from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
-from nose_fastfixtures.harness import django_env, loading, suites
+from nose_fastfixtures.harness import config_files, django_env, loading, suites
 from nose_fastfixtures.harness.unittest_compat import (
     UnittestContextSuite,
     count_unexpected_successes,
     run_with_unittest_result,
 )
-from nose_fastfixtures.planning import labels, ordering
+from nose_fastfixtures.planning import labels, option_values, ordering
+from nose_fastfixtures.plugins.base import FastFixturesPlugin
 
 # The other plugins of the suite that switch this one on.
 NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db")
@@ -44,7 +44,7 @@ def unit_kind(unit):
     return ordering.group_kind(test_kind(test) for test in suites.iter_tests(unit))
 
 
-class DjangoPlugin(Plugin):
+class DjangoPlugin(FastFixturesPlugin):
     """Run Django tests: settings, test databases, system checks and Django's test order."""
 
     name = "django"
@@ -52,15 +52,16 @@ class DjangoPlugin(Plugin):
 
     def options(self, parser, env):
         super().options(parser, env)
+        config_files.read_project_nose_cfg()  # every plugin of ours can be set there
         parser.add_option(
             "--django-settings", dest="django_settings", metavar="MODULE",
             default=env.get("NOSE_DJANGO_SETTINGS"),
             help="Django settings module; else django-settings in [nosetests] of "
                  "setup.cfg/nose.cfg, else DJANGO_SETTINGS_MODULE [NOSE_DJANGO_SETTINGS]",
         )
-        parser.add_option(
-            "--django-shuffle", dest="django_shuffle", metavar="SEED",
-            default=env.get("NOSE_DJANGO_SHUFFLE"),
+        self.checked_options.add(
+            "--django-shuffle", "django_shuffle", option_values.whole_number, "NOSE_DJANGO_SHUFFLE",
+            metavar="SEED",
             help="run the classes in a random order from SEED, inside Django's groups "
                  "(as manage.py test --shuffle) [NOSE_DJANGO_SHUFFLE]",
         )

@@ -3,12 +3,11 @@
 import sys
 from inspect import isclass
 
-from nose.plugins import Plugin
-
 from nose_fastfixtures.errors import FastFixturesError
 from nose_fastfixtures.harness import suites
 from nose_fastfixtures.harness.patching import replace_class_attribute
 from nose_fastfixtures.planning import bundling
+from nose_fastfixtures.plugins.base import FastFixturesPlugin
 
 
 def _has_own_fixtures(module):
@@ -25,7 +24,7 @@ def _class_of(unit):
     return context if isclass(context) else None
 
 
-class FixtureBundlingPlugin(Plugin):
+class FixtureBundlingPlugin(FastFixturesPlugin):
     """Run TestCase classes that share fixture sets together, loading each set once;
     sets that contain each other are stacked as layers."""
 

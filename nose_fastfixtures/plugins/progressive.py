@@ -8,10 +8,11 @@ import unittest
 from contextlib import contextmanager
 
 from nose.core import TextTestRunner
-from nose.plugins import Plugin
 from nose.result import TextTestResult
 
 from nose_fastfixtures.errors import UsageError, exit_with
+from nose_fastfixtures.planning import option_values
+from nose_fastfixtures.plugins.base import FastFixturesPlugin
 from nose_fastfixtures.progress import formatting, tracebacks
 from nose_fastfixtures.progress import screen as screens
 from nose_fastfixtures.progress.tally import PROBLEM_KINDS, Tally
@@ -365,7 +366,7 @@ def _number(option, value, kind):
     return number
 
 
-class ProgressivePlugin(Plugin):
+class ProgressivePlugin(FastFixturesPlugin):
     """Progress bar, failures and errors as they happen, a summary line at the end."""
 
     name = "progressive"
@@ -377,24 +378,25 @@ class ProgressivePlugin(Plugin):
         add("--progressive-editor", dest="progressive_editor", metavar="EDITOR",
             default=env.get("NOSE_PROGRESSIVE_EDITOR"),
             help="editor named in the editor lines; default $EDITOR, else vi [NOSE_PROGRESSIVE_EDITOR]")
-        add("--progressive-editor-shortcut-template", dest="progressive_editor_shortcut_template",
-            metavar="TEMPLATE",
-            default=env.get("NOSE_PROGRESSIVE_EDITOR_SHORTCUT_TEMPLATE", tracebacks.DEFAULT_TEMPLATE),
-            help="editor line of each traceback frame, with {editor} {path} {line_number} {function}; "
-                 "default %r [NOSE_PROGRESSIVE_EDITOR_SHORTCUT_TEMPLATE]" % tracebacks.DEFAULT_TEMPLATE)
-        add("--progressive-durations", dest="progressive_durations", metavar="N",
-            default=env.get("NOSE_PROGRESSIVE_DURATIONS", "0"),
-            help="list the N slowest tests at the end [NOSE_PROGRESSIVE_DURATIONS]")
-        add("--progressive-color", dest="progressive_color", metavar="WHEN",
-            default=env.get("NOSE_PROGRESSIVE_COLOR", "auto"),
-            help="auto (NO_COLOR, FORCE_COLOR, then a terminal), always or never [NOSE_PROGRESSIVE_COLOR]")
-        add("--progressive-absolute-paths", dest="progressive_absolute_paths", action="store_true",
-            default=bool(env.get("NOSE_PROGRESSIVE_ABSOLUTE_PATHS")),
+        checked = self.checked_options.add
+        checked("--progressive-editor-shortcut-template", "progressive_editor_shortcut_template",
+                option_values.checked_by(tracebacks.check_template), "NOSE_PROGRESSIVE_EDITOR_SHORTCUT_TEMPLATE",
+                default=tracebacks.DEFAULT_TEMPLATE, metavar="TEMPLATE",
+                help="editor line of each traceback frame, with {editor} {path} {line_number} {function}; "
+                     "default %r [NOSE_PROGRESSIVE_EDITOR_SHORTCUT_TEMPLATE]" % tracebacks.DEFAULT_TEMPLATE)
+        checked("--progressive-durations", "progressive_durations", option_values.at_least_zero(int),
+                "NOSE_PROGRESSIVE_DURATIONS", default=0, metavar="N",
+                help="list the N slowest tests at the end [NOSE_PROGRESSIVE_DURATIONS]")
+        checked("--progressive-color", "progressive_color", option_values.one_of(screens.COLOR_CHOICES),
+                "NOSE_PROGRESSIVE_COLOR", default="auto", metavar="WHEN",
+                help="auto (NO_COLOR, FORCE_COLOR, then a terminal), always or never [NOSE_PROGRESSIVE_COLOR]")
+        self.checked_options.add_switch(
+            "--progressive-absolute-paths", "progressive_absolute_paths", "NOSE_PROGRESSIVE_ABSOLUTE_PATHS",
             help="show absolute paths instead of paths relative to the current directory "
                  "[NOSE_PROGRESSIVE_ABSOLUTE_PATHS]")
-        add("--progressive-interval", dest="progressive_interval", metavar="SECONDS",
-            default=env.get("NOSE_PROGRESSIVE_INTERVAL", "10"),
-            help="without a terminal, a progress line at most this often [NOSE_PROGRESSIVE_INTERVAL]")
+        checked("--progressive-interval", "progressive_interval", option_values.at_least_zero(float),
+                "NOSE_PROGRESSIVE_INTERVAL", default=10.0, metavar="SECONDS",
+                help="without a terminal, a progress line at most this often [NOSE_PROGRESSIVE_INTERVAL]")
 
     def configure(self, options, conf):
         super().configure(options, conf)

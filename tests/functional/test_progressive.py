@@ -127,8 +127,8 @@ def test_absolute_paths_and_editor_template(tmp_path):
 
 
 @pytest.mark.parametrize("option, message", [
-    ("--progressive-color=blue", "--progressive-color must be one of auto, always, never, not 'blue'"),
-    ("--progressive-durations=-1", "--progressive-durations needs a number of 0 or more, not '-1'"),
+    ("--progressive-color=blue", "option --progressive-color: must be one of auto, always, never, not 'blue'"),
+    ("--progressive-durations=-1", "option --progressive-durations: needs a number of 0 or more, not '-1'"),
     ("--progressive-editor-shortcut-template={editor} {nope}", "bad editor shortcut template"),
 ])
 def test_bad_options_are_usage_errors(tmp_path, option, message):

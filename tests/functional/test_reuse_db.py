@@ -53,9 +53,9 @@ def test_off_values(root, env):
 
 
 @pytest.mark.parametrize("args, env, cfg, message", [
-    ((), {"REUSE_DB": "yes"}, None, "environment variable REUSE_DB='yes' is not a valid value"),
-    (("--reuse-db=2",), {}, None, "reuse-db='2' is not a valid value"),
-    ((), {}, "reuse-db = maybe", "reuse-db='maybe' is not a valid value"),
+    ((), {"REUSE_DB": "yes"}, None, "environment variable REUSE_DB: 'yes' is not a valid value"),
+    (("--reuse-db=2",), {}, None, "option --reuse-db: '2' is not a valid value"),
+    ((), {}, "reuse-db = maybe", "Error reading config file 'nose.cfg': option 'reuse-db': 'maybe' is not a valid"),
 ])
 def test_bad_values_are_usage_errors(root, args, env, cfg, message):
     done = run(root, args, env, cfg)
