@@ -33,6 +33,8 @@ def to_nose_name(label, is_module, path_exists=os.path.exists):
     """
     if path_exists(label):
         return label
+    if label.isdigit():
+        raise UsageError(verbosity_hint(label))
     path = label.rsplit(":", 1)[0] if ":" in label else label
     if looks_like_path(path) and not path_exists(path):
         raise UsageError(f"label {label!r} matches no test: no such file or directory {path!r}")
@@ -47,6 +49,14 @@ def to_nose_name(label, is_module, path_exists=os.path.exists):
         f"label {label!r} matches no test: there is no module {parts[0]!r} "
         f"on the Python path or file {label!r} under {os.getcwd()}"
     )
+
+
+def verbosity_hint(label):
+    """Why a number is not a label: Django's ``-v 2`` written for nose, whose ``-v`` counts."""
+    spelled = {"0": "-q or --verbosity=0", "1": "--verbosity=1", "2": "-vv or --verbosity=2",
+               "3": "-vvv or --verbosity=3"}.get(label, f"--verbosity={label}")
+    return (f"label {label!r} matches no test: nose's -v takes no number (-v, -vv, -vvv); "
+            f"for Django's '-v {label}' write {spelled}")
 
 
 # Messages of the nose Failures that mean "this name resolved to nothing",

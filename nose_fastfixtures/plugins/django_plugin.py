@@ -9,8 +9,8 @@ import unittest
 
 from nose.suite import ContextSuiteFactory, LazySuite
 
-from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
-from nose_fastfixtures.harness import config_files, django_env, loading, suites
+from nose_fastfixtures.errors import FastFixturesError, exit_with
+from nose_fastfixtures.harness import collect_only, config_files, django_env, loading, suites
 from nose_fastfixtures.harness.unittest_compat import (
     UnittestContextSuite,
     count_unexpected_successes,
@@ -74,7 +74,8 @@ class DjangoPlugin(FastFixturesPlugin):
         if not self.enabled:
             return
         self.settings_option = options.django_settings
-        self.shuffle_seed = self._shuffle_seed(options.django_shuffle)
+        self.shuffle_seed = options.django_shuffle  # a whole number or None (checked by the option)
+        self.collect_only = bool(getattr(options, "collect_only", False))
         self.verbosity = conf.verbosity
         self.explicit_labels = bool(conf.testNames)
         # Test methods of unittest classes are the ones unittest (and Django) collects:
@@ -83,15 +84,6 @@ class DjangoPlugin(FastFixturesPlugin):
         self.order_hooks = []     # fixture bundling plans its own order
         self.teardown_hooks = []  # ...and removes its layers before the databases go
         self.databases = None
-
-    @staticmethod
-    def _shuffle_seed(value):
-        if value in (None, ""):
-            return None
-        try:
-            return int(value)
-        except ValueError:
-            exit_with(UsageError(f"--django-shuffle takes a whole number, not {value!r}"))
 
     def begin(self):
         self.undo_argv = django_env.argv_as_manage_py_test(sys.argv)
@@ -104,10 +96,12 @@ class DjangoPlugin(FastFixturesPlugin):
 
     def prepareTestLoader(self, loader):
         self.undo_loading = loading.keep_unittest_classes_home()
-        loader.suiteClass = ContextSuiteFactory(config=loader.config, suiteClass=UnittestContextSuite)
+        factory = ContextSuiteFactory(config=loader.config, suiteClass=UnittestContextSuite)
+        loader.suiteClass = factory
         load_names = loader.loadTestsFromNames
 
         def loadTestsFromNames(names, module=None):
+            loader.suiteClass = factory  # nose's collect-only takes it: the order needs the classes
             if not self.explicit_labels:
                 return load_names(names, module)
             try:
@@ -129,6 +123,9 @@ class DjangoPlugin(FastFixturesPlugin):
             rng = random.Random(self.shuffle_seed)
             sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
         ordered = LazySuite(self._order(units, rng))
+        if self.collect_only:
+            self._guard_databases()
+            return collect_only.listed(ordered, sys.stdout)
         self._setup_databases(ordered)
         return ordered
 
@@ -165,6 +162,13 @@ class DjangoPlugin(FastFixturesPlugin):
             self._teardown()
             exit_with(error)
 
+    def _guard_databases(self):
+        """No test database: any query (a generator's body...) fails instead of reaching a real one."""
+        from nose_fastfixtures.database.databases import TestDatabases
+
+        self.databases = TestDatabases(self.verbosity)
+        self.databases.guard_unused(set())
+
     # Names nose's testMatch accepts anywhere in a name ("make_test_page") are helpers
     # in Django suites: functions and plain classes are tests only by prefix, as
     # unittest and pytest decide.
@@ -189,6 +193,8 @@ class DjangoPlugin(FastFixturesPlugin):
         return None if method.__name__.startswith("test") else False
 
     def prepareTestCase(self, test):
+        if self.collect_only and not suites.loading_failure(test):
+            return None  # nose's collect-only reports it as passed; a module that fails to import errs
         return run_with_unittest_result(test)
 
     def prepareTestResult(self, result):

@@ -36,6 +36,7 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
         if not self.enabled:
             return
         self.verbosity = conf.verbosity
+        self.collect_only = bool(getattr(options, "collect_only", False))  # plans, loads nothing
         self.layers_for = {}   # class -> [fixture names of each layer], innermost last
         self.stack = []        # [(names, aliases, LoadRecord)]
         self.bundled = {}      # class -> what puts back its fixtures and hooks, while layers stand in
@@ -160,5 +161,7 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
         self._stack_up([], ())
 
     def report(self, stream):
+        if self.collect_only:
+            return
         stream.write(f"fixture loads: {self.loads} (Django's runner: {self.djangos_loads}), "
                      f"rows loaded: {self.rows:,}\n")

@@ -2,6 +2,7 @@
 detect the test run from ``sys.argv``. Django's runner is the oracle (one run for the module)."""
 
 import json
+import re
 
 import pytest
 
@@ -39,6 +40,7 @@ MIXINS = '''
             pass
 '''
 
+MIXIN_IMPORT = "from shop.tests.mixins import HelperModuleTests\n"
 ONE = '''
     from shop.tests.mixins import HelperModuleTests
     from shop.tests.test_base import SharedTests
@@ -116,3 +118,45 @@ def test_a_label_through_an_importing_module_names_the_class_itself(project):
     assert sorted(run.outcomes) == ["shop.tests.test_base.SharedTests.test_runs_as_its_own_class",
                                     "shop.tests.test_base.SharedTests.test_three_items"]
     assert "Ran 2 tests" in run.stderr
+
+
+NOSE_STYLE = '''
+    from shop.models import Item
+
+
+    def test_function():
+        pass
+
+
+    def test_generator():
+        # Its body runs while collecting: a query must meet no database at all.
+        for item in Item.objects.all():
+            yield check, item
+
+
+    def check(item):
+        pass
+'''
+
+
+def test_collect_only_lists_the_run_order_and_touches_no_database(tmp_path, backend):
+    from tests.helpers.backends import backend_env
+
+    project = make_project(tmp_path, {"test_base.py": BASE, "test_one.py": ONE.replace(MIXIN_IMPORT, ""),
+                                      "test_nose_style.py": NOSE_STYLE}, fixtures={"items.json": ITEMS})
+    plugins = ["--with-fixture-bundling", "--with-class-fixtures"]
+    env = backend_env(backend)
+    # No server on port 1: a connection attempt would fail the run.
+    collected = run_nose(cwd=project, args=[*plugins, "--collect-only", "-v"], env={**env, "DB_PORT": "1"})
+    assert collected.returncode == 0, collected.output
+    assert "Creating test database" not in collected.output
+    listed = collected.stdout.splitlines()
+    generator = "shop.tests.test_nose_style.test_generator"
+    assert generator in listed
+    assert "fixture bundling: 1 layer loads for 2 classes with fixtures" in collected.stderr
+    assert f"Ran {len(listed) - 1} tests" in collected.stderr  # the generator is listed, not run
+    if backend == "sqlite":
+        real = run_nose(cwd=project, args=[*plugins, "-v"], env=env)
+        assert real.returncode == 0, real.output
+        ran = [a or b for a, b in re.findall(r"^(?:\S+ \((\S+)\)|(\S+)) \.\.\. ok$", real.stderr, re.MULTILINE)]
+        assert [name for name in listed if name != generator] == ran and len(ran) == 5

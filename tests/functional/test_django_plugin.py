@@ -104,6 +104,7 @@ def test_class_and_module_labels(project):
     ("shop.tests.test_items.ItemTests.test_nope", "matches no test"),
     ("nothing.here", "there is no module 'nothing'"),
     ("shop/tests/test_missing.py", "no such file or directory"),
+    ("2", "nose's -v takes no number (-v, -vv, -vvv); for Django's '-v 2' write -vv or --verbosity=2"),
 ])
 def test_label_matching_no_test_is_a_usage_error(project, label, message):
     run = nose(project, label)

@@ -64,3 +64,14 @@ def test_label_with_real_tests_matches():
 def test_label_matching_nothing_is_a_usage_error(outcomes):
     with pytest.raises(UsageError, match="label 'x' matches no test"):
         check_label_matched("x", outcomes)
+
+
+@pytest.mark.parametrize("label, hint", [("2", "write -vv or --verbosity=2"), ("0", "write -q or --verbosity=0"),
+                                         ("5", "write --verbosity=5")])
+def test_a_number_is_taken_for_djangos_verbosity(label, hint):
+    with pytest.raises(UsageError, match=f"label '{label}' matches no test: nose's -v takes no number.*{hint}"):
+        to_nose_name(label, is_module, no_paths)
+
+
+def test_a_folder_named_by_a_number_is_still_a_label():
+    assert to_nose_name("2", is_module, lambda path: path == "2") == "2"
