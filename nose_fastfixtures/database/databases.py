@@ -128,9 +128,7 @@ class TestDatabases:
 
                     self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity)
                 else:
-                    self.old_config = self.runner.setup_databases(
-                        aliases=databases, serialized_aliases=serialized
-                    )
+                    self.old_config = self._setup_django_databases(databases, serialized)
         except DatabaseError as exc:
             raise ConfigError(f"could not create the test databases: {exc}") from exc
         self.guard_unused(set(databases))
@@ -138,6 +136,29 @@ class TestDatabases:
             self.runner.run_checks(databases)
         except SystemCheckError as exc:
             raise ConfigError(f"Django's system checks failed:\n{exc}") from exc
+
+    def _setup_django_databases(self, databases, serialized):
+        """Django's ``setup_databases``; interrupted (Ctrl-C), it destroys what it had made.
+
+        Django points an alias at its test database as soon as it exists, so an alias
+        whose NAME changed has one, made by this run, to drop.
+        """
+        names = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
+        try:
+            return self.runner.setup_databases(aliases=databases, serialized_aliases=serialized)
+        except KeyboardInterrupt:
+            dropped = set()
+            for alias, name in names.items():
+                connection = connections[alias]
+                test_name = connection.settings_dict["NAME"]
+                if test_name == name or test_name in dropped or connection.settings_dict["TEST"].get("MIRROR"):
+                    continue  # none made, or another alias's (a mirror, the same database)
+                dropped.add(test_name)
+                try:
+                    connection.creation.destroy_test_db(name, self.runner.verbosity)
+                except DatabaseError:
+                    pass
+            raise
 
     def guard_unused(self, used):
         """Refuse queries to aliases whose test database was not created.

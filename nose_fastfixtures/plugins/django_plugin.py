@@ -10,7 +10,7 @@ import unittest
 from nose.suite import ContextSuiteFactory, LazySuite
 
 from nose_fastfixtures.errors import FastFixturesError, exit_with
-from nose_fastfixtures.harness import collect_only, config_files, django_env, loading, suites
+from nose_fastfixtures.harness import collect_only, config_files, django_env, interrupts, loading, suites
 from nose_fastfixtures.harness.unittest_compat import (
     UnittestContextSuite,
     count_unexpected_successes,
@@ -86,12 +86,15 @@ class DjangoPlugin(FastFixturesPlugin):
         self.databases = None
 
     def begin(self):
+        interrupts.install()
         self.undo_argv = django_env.argv_as_manage_py_test(sys.argv)
         try:
             settings = django_env.choose_settings(self.settings_option, os.environ)
             django_env.start_django(settings, self.conf.workingDir)
         except FastFixturesError as error:
             exit_with(error)
+        except KeyboardInterrupt:
+            interrupts.leave("while Django started")
         django_env.setup_test_environment()
 
     def prepareTestLoader(self, loader):
@@ -108,6 +111,8 @@ class DjangoPlugin(FastFixturesPlugin):
                 return loader.suiteClass([self._load_label(load_names, name, module) for name in names])
             except FastFixturesError as error:
                 exit_with(error)
+            except KeyboardInterrupt:
+                interrupts.leave("while the tests were loading")
 
         loader.loadTestsFromNames = loadTestsFromNames
 
@@ -123,6 +128,7 @@ class DjangoPlugin(FastFixturesPlugin):
             rng = random.Random(self.shuffle_seed)
             sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
         ordered = LazySuite(self._order(units, rng))
+        self.tests_total = sum(1 for _ in suites.iter_tests(ordered))
         if self.collect_only:
             self._guard_databases()
             return collect_only.listed(ordered, sys.stdout)
@@ -192,6 +198,9 @@ class DjangoPlugin(FastFixturesPlugin):
     def wantMethod(self, method):
         return None if method.__name__.startswith("test") else False
 
+    def prepareTestRunner(self, runner):
+        interrupts.exit_after_run(runner, lambda: getattr(self, "tests_total", 0))
+
     def prepareTestCase(self, test):
         if self.collect_only and not suites.loading_failure(test):
             return None  # nose's collect-only reports it as passed; a module that fails to import errs
@@ -202,14 +211,19 @@ class DjangoPlugin(FastFixturesPlugin):
 
     def finalize(self, result):
         self._teardown()
+        interrupts.uninstall()
         for undo in (getattr(self, "undo_loading", None), getattr(self, "undo_argv", None)):
             if undo is not None:
                 undo()
 
     def _teardown(self):
-        if self.databases is not None:
-            for hook in self.teardown_hooks:
-                hook()
+        if self.databases is None:
+            return
+        with interrupts.shielded():
             databases, self.databases = self.databases, None
-            databases.teardown()
+            if interrupts.received():
+                interrupts.reset_connections()
+            for hook in self.teardown_hooks:
+                interrupts.cleanup_step(hook, "remove the fixture layers")
+            interrupts.cleanup_step(databases.teardown, "tear down the test databases")
             django_env.teardown_test_environment()

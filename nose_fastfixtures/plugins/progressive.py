@@ -11,6 +11,7 @@ from nose.core import TextTestRunner
 from nose.result import TextTestResult
 
 from nose_fastfixtures.errors import UsageError, exit_with
+from nose_fastfixtures.harness import interrupts
 from nose_fastfixtures.planning import option_values
 from nose_fastfixtures.plugins.base import FastFixturesPlugin
 from nose_fastfixtures.progress import formatting, tracebacks
@@ -309,7 +310,10 @@ class ProgressiveRunner(TextTestRunner):
 
     def run(self, test):
         plugins = self.config.plugins
-        wrapper = plugins.prepareTest(test)
+        try:
+            wrapper = plugins.prepareTest(test)
+        except KeyboardInterrupt:  # loading the tests, making the test databases
+            interrupts.leave("before the tests ran")
         if wrapper is not None:
             test = wrapper
         reporter = self.reporter = Reporter(self.stream, self.settings, self.started)
@@ -334,6 +338,8 @@ class ProgressiveRunner(TextTestRunner):
         # so that the summary stays the last line.
         plugins.finalize(result)
         result.printSummary(None, None)
+        if result.interrupted:
+            raise SystemExit(interrupts.EXIT_STATUS)
         return result
 
 

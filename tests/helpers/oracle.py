@@ -54,3 +54,23 @@ def run_nose(cwd=SAMPLE_APP, args=(), env=None, timeout=1800):
 def compare(django_run, nose_run):
     """Differences between the two runs' outcomes, as readable lines (empty when identical)."""
     return differences(django_run.outcomes, nose_run.outcomes)
+
+
+def run_nose_interrupted(ready_file, cwd=SAMPLE_APP, args=(), env=None, timeout=300):
+    """``nosetests`` sent one SIGINT (Ctrl-C) as soon as *ready_file* exists (a test or
+    migration of the project makes it where the interrupt should land)."""
+    import signal
+    import time
+
+    with tempfile.TemporaryDirectory() as scratch:
+        outcomes_file = Path(scratch) / "outcomes.json"
+        full_env = {**os.environ, **(env or {}), OUTCOMES_ENV: str(outcomes_file), "PYTHONPATH": str(ROOT)}
+        process = subprocess.Popen([sys.executable, "-m", "tests.helpers.run_nose", *args], cwd=cwd,
+                                   env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + timeout
+        while not Path(ready_file).exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=timeout)
+        outcomes = load(outcomes_file) if outcomes_file.exists() else {}
+    return Run(process.returncode, stdout, stderr, outcomes)

@@ -1,0 +1,122 @@
+"""Ctrl-C (SIGINT) during a run: it stops, cleans up, says what did not run, exits 130,
+never says OK and prints no traceback; a kept database is clean for the next run."""
+
+import json
+
+import pytest
+
+from tests.helpers.backends import backend_env, drop_kept_databases
+from tests.helpers.oracle import run_nose, run_nose_interrupted
+from tests.helpers.projects import make_project
+
+ITEMS = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in range(1, 4)])
+
+TESTS = '''
+    import os
+    import time
+
+    from django.test import TestCase
+
+    from shop.models import Item
+
+
+    class BundledTests(TestCase):
+        fixtures = ["items"]
+
+        def test_a_counts(self):
+            self.assertEqual(Item.objects.count(), 3)
+
+        def test_b_waits_for_ctrl_c(self):
+            Item.objects.create(name="not committed")
+            if os.environ.get("NFF_READY"):
+                open(os.environ["NFF_READY"], "w").close()
+                time.sleep(60)
+
+        def test_c_never_runs_when_interrupted(self):
+            self.assertEqual(Item.objects.count(), 3)
+
+
+    class MoreBundledTests(TestCase):
+        fixtures = ["items"]
+
+        def test_counts(self):
+            self.assertEqual(Item.objects.count(), 3)
+'''
+
+# A data migration that waits for Ctrl-C while the test database is being made.
+WAITING_MIGRATION = '''
+    import os
+    import time
+
+    from django.db import migrations
+
+
+    def wait(apps, schema_editor):
+        if os.environ.get("NFF_READY_IN_MIGRATION"):
+            open(os.environ["NFF_READY_IN_MIGRATION"], "w").close()
+            time.sleep(60)
+
+
+    class Migration(migrations.Migration):
+        dependencies = [("shop", "0001_initial")]
+        operations = [migrations.RunPython(wait, migrations.RunPython.noop)]
+'''
+
+PLUGINS = ["--with-fixture-bundling", "--with-class-fixtures"]
+PASSED = 4
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = make_project(tmp_path / "project", {"test_wait.py": TESTS}, fixtures={"items.json": ITEMS})
+    (root / "shop" / "migrations" / "0002_wait.py").write_text(
+        WAITING_MIGRATION.replace("\n    ", "\n").lstrip())
+    return root
+
+
+def assert_interrupted(run):
+    assert run.returncode == 130, run.output
+    assert "Traceback" not in run.output and "could not" not in run.output
+    assert "\nOK" not in run.output
+
+
+def test_ctrl_c_in_a_bundled_test_case_leaves_a_clean_kept_database(project, tmp_path, backend):
+    env = {**backend_env(backend), "REUSE_DB": "1"}
+    try:
+        ready = tmp_path / "ready"
+        run = run_nose_interrupted(ready, cwd=project, args=PLUGINS, env={**env, "NFF_READY": str(ready)})
+        assert_interrupted(run)
+        assert "\nFAILED\ninterrupted (Ctrl-C): 2 of 4 tests did not run\n" in run.stderr
+        assert run.outcomes == {"shop.tests.test_wait.BundledTests.test_a_counts": "pass"}
+        again = run_nose(cwd=project, args=PLUGINS, env=env)
+        assert again.returncode == 0, again.output
+        assert list(again.outcomes.values()) == ["pass"] * PASSED
+        assert "reuse-db: default: reused" in again.stderr  # cleaned up, not merely rebuilt
+    finally:
+        drop_kept_databases(backend, env, project / "tinyproject")
+
+
+def test_ctrl_c_with_progressive(project, tmp_path):
+    ready = tmp_path / "ready"
+    run = run_nose_interrupted(ready, cwd=project, args=[*PLUGINS, "--with-progressive"],
+                               env={"DB_BACKEND": "sqlite", "NFF_READY": str(ready)})
+    assert_interrupted(run)
+    lines = run.stderr.splitlines()
+    assert "interrupted: 2 of 4 tests did not run" in lines
+    assert lines[-1].startswith("1 passed, 0 failed, 0 errors, 0 skipped in ")
+
+
+def test_ctrl_c_while_the_test_database_is_made(project, tmp_path, backend):
+    env = backend_env(backend)
+    ready = tmp_path / "ready"
+    try:
+        run = run_nose_interrupted(ready, cwd=project, args=PLUGINS,
+                                   env={**env, "NFF_READY_IN_MIGRATION": str(ready)})
+        assert_interrupted(run)
+        assert run.stderr.rstrip().splitlines()[-1] == (
+            "nose_fastfixtures: interrupted (Ctrl-C) before the tests ran")
+        assert not run.outcomes
+        if backend != "sqlite":  # the half-made test database was dropped
+            assert "Destroying test database for alias 'default'" in run.stderr
+    finally:
+        drop_kept_databases(backend, env, project / "tinyproject")
