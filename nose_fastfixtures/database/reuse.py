@@ -149,13 +149,22 @@ def _save_sqlite(source, path):
         raise
 
 
-def keep_file_for(settings_dict):
-    """Where an in-memory SQLite test database is kept: ``test_<NAME>`` next to NAME; None if NAME is memory."""
+def keep_file_for(settings_dict, project_dir):
+    """Where an in-memory SQLite test database is kept between runs; None if NAME is in memory too.
+
+    In the project's cache folder (``.nose_fastfixtures/``, never committed), not next to
+    NAME: that is often the project folder, and shared settings may name a folder that
+    does not exist here (Django's in-memory test database never needs it). The file is
+    named after NAME, with a digest of its full path, so two aliases never share one.
+    """
+    from nose_fastfixtures.harness.cache_dir import cache_dir
+
     name = str(settings_dict.get("NAME") or "")
     if not name or name == ":memory:" or "mode=memory" in name:
         return None
     path = Path(name)
-    return str(path.with_name(f"test_{path.name}"))
+    tag = fingerprint.digest(os.path.abspath(name))[:8]
+    return str(cache_dir(project_dir) / f"test_{path.stem}.{tag}{path.suffix or '.sqlite3'}")
 
 
 def _same_database(connection, name, other):
@@ -192,7 +201,7 @@ class KeptDatabase:
         self.test_name = connection.creation._get_test_db_name()
         self.vendor = connection.vendor
         self.in_memory = self.vendor == "sqlite" and connection.creation.is_in_memory_db(self.test_name)
-        self.keep_path = keep_file_for(connection.settings_dict) if self.in_memory else None
+        self.keep_path = keep_file_for(connection.settings_dict, os.getcwd()) if self.in_memory else None
         self.target = self.keep_path or self.test_name
         self.decision = None
         self.fresh = None
@@ -208,6 +217,10 @@ class KeptDatabase:
 
     # -- locking
     def acquire(self):
+        if self.vendor == "sqlite" and not os.path.isdir(os.path.dirname(os.path.abspath(self.target))):
+            raise ConfigError(
+                f"reuse-db cannot keep {self.target!r} for alias {self.alias!r}: its folder does not exist; "
+                f"make it, or fix DATABASES[{self.alias!r}]['TEST']['NAME']")
         self.lock = FileLock(self.target) if self.vendor == "sqlite" else ServerLock(self.connection, self.target)
         if not self.lock.acquire(wait=False):
             log(f"reuse-db: {self.alias}: another run is using {self.target}; waiting for it to finish...")

@@ -93,7 +93,7 @@ def test_ctrl_c_in_a_bundled_test_case_leaves_a_clean_kept_database(project, tmp
         assert list(again.outcomes.values()) == ["pass"] * PASSED
         assert "reuse-db: default: reused" in again.stderr  # cleaned up, not merely rebuilt
     finally:
-        drop_kept_databases(backend, env, project / "tinyproject")
+        drop_kept_databases(backend, env, project)
 
 
 def test_ctrl_c_with_progressive(project, tmp_path):
@@ -119,4 +119,4 @@ def test_ctrl_c_while_the_test_database_is_made(project, tmp_path, backend):
         if backend != "sqlite":  # the half-made test database was dropped
             assert "Destroying test database for alias 'default'" in run.stderr
     finally:
-        drop_kept_databases(backend, env, project / "tinyproject")
+        drop_kept_databases(backend, env, project)

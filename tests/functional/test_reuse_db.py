@@ -61,3 +61,29 @@ def test_bad_values_are_usage_errors(root, args, env, cfg, message):
     done = run(root, args, env, cfg)
     assert done.returncode == 2, done.output
     assert f"nose_fastfixtures: error: {message}" in done.stderr
+
+
+def test_sqlite_kept_in_the_cache_folder_even_when_name_is_in_a_missing_folder(tmp_path):
+    root = make_project(tmp_path, TESTS, setup_cfg=CFG)
+    missing = tmp_path / "written on another machine" / "db.sqlite3"
+    with open(root / "tinyproject" / "settings.py", "a") as settings:
+        settings.write(f"\nDATABASES['default']['NAME'] = {str(missing)!r}\n")
+    env = {"DJANGO_SETTINGS_MODULE": "tinyproject.settings", "REUSE_DB": "1"}
+    cold, warm = run_nose(root, [], env), run_nose(root, [], env)
+    assert cold.returncode == 0 and warm.returncode == 0, cold.output + warm.output
+    assert "reuse-db: default: reused" in warm.stderr
+    kept = sorted(path.name for path in (root / ".nose_fastfixtures").iterdir())
+    assert kept[0] == ".gitignore" and [name.split(".")[0] for name in kept[1:]] == ["test_db", "test_db"]
+    assert kept[2].endswith(".sqlite3.lock")
+    assert not missing.parent.exists() and not list((root / "tinyproject").glob("test_*"))
+
+
+def test_sqlite_test_name_in_a_missing_folder_is_one_line(tmp_path):
+    root = make_project(tmp_path, TESTS, setup_cfg=CFG)
+    with open(root / "tinyproject" / "settings.py", "a") as settings:
+        settings.write("\nDATABASES['default']['TEST'] = {'NAME': '/nowhere-nff/test.sqlite3'}\n")
+    run = run_nose(root, [], {"DJANGO_SETTINGS_MODULE": "tinyproject.settings", "REUSE_DB": "1"})
+    assert run.returncode == 2, run.output
+    assert run.stderr.splitlines()[-1] == (
+        "nose_fastfixtures: error: reuse-db cannot keep '/nowhere-nff/test.sqlite3' for alias 'default': "
+        "its folder does not exist; make it, or fix DATABASES['default']['TEST']['NAME']")

@@ -41,11 +41,13 @@ def unavailable_reason(backend):
 
 
 def drop_kept_databases(backend, env, directory, suffixes=("", "_archive", "_other")):
-    """Remove the test databases a REUSE_DB run kept on purpose (tests clean up after themselves)."""
+    """Remove the test databases a REUSE_DB run in the project *directory* kept on purpose
+    (tests clean up after themselves)."""
     names = [f"test_{env['DB_NAME']}{suffix}" for suffix in suffixes]
-    if backend == "sqlite":
-        for path in directory.glob(f"test_{env['DB_NAME']}*"):
-            path.unlink()
+    if backend == "sqlite":  # in the project's cache folder, or beside a TEST NAME file
+        for folder in (directory, directory / ".nose_fastfixtures"):
+            for path in folder.glob(f"test_{env['DB_NAME']}*"):
+                path.unlink()
     elif backend == "postgresql":
         import psycopg
 

@@ -173,11 +173,13 @@ def test_kept_database_follows_schema_changes(tiny, backend):
     assert mirrored.outcomes == nose(root, {**env, "TINY_MIRROR": "1"}, label, reuse=False).outcomes
     assert [line.split(":")[1].strip() for line in reuse_lines(mirrored)] == ["default"]
 
-    if backend == "sqlite":
-        leftovers = sorted(path.name for path in (root / "tinyproject").glob("*.sqlite3*"))
+    if backend == "sqlite":  # kept in the project's cache folder, nothing beside NAME
+        assert not list((root / "tinyproject").glob("test_*"))
+        leftovers = sorted(path.name.split(".")[0] + "." + path.name.split(".", 2)[2]
+                           for path in (root / ".nose_fastfixtures").glob("test_*"))
         assert leftovers == [f"test_{env['DB_NAME']}.sqlite3", f"test_{env['DB_NAME']}.sqlite3.lock",
                              f"test_{env['DB_NAME']}_other.sqlite3", f"test_{env['DB_NAME']}_other.sqlite3.lock"]
-        assert all(path.stat().st_size > 0 for path in (root / "tinyproject").glob("*.sqlite3*"))
+        assert all(path.stat().st_size > 0 for path in (root / ".nose_fastfixtures").glob("test_*"))
 
 
 def _file_database(root, env, backend):
