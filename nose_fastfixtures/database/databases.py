@@ -128,6 +128,9 @@ class TestDatabases:
 
                     self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity)
                 else:
+                    from nose_fastfixtures.database import reuse
+
+                    reuse.say_if_kept_databases_go(databases, self.runner.verbosity)
                     self.old_config = self._setup_django_databases(databases, serialized)
         except DatabaseError as exc:
             raise ConfigError(f"could not create the test databases: {exc}") from exc

@@ -408,6 +408,30 @@ class KeptDatabase:
         return changed
 
 
+def say_if_kept_databases_go(aliases, verbosity):
+    """Say so when a run without REUSE_DB is about to replace a kept test database.
+
+    Its test database has the kept one's name: Django drops the kept one to make its
+    own, and drops that at the end (as django-nose and pytest-django do without their
+    reuse switch; Django's runner asks first, or says "Destroying old test database").
+    An in-memory SQLite test database never touches the kept file.
+    """
+    from django.db import connections
+    from django.test.utils import get_unique_databases_and_mirrors
+
+    if verbosity < 1:
+        return
+    test_databases, _ = get_unique_databases_and_mirrors(aliases)
+    for _, aliases_ in test_databases.values():
+        database = KeptDatabase(connections[aliases_[0]], verbosity)
+        if database.in_memory:
+            continue
+        state = database.read_state()
+        if state and "fingerprint" in state:
+            log(f"reuse-db: {database.alias}: {database.target} was kept by REUSE_DB=1; this run without "
+                f"it replaces it and drops it at the end, and the next REUSE_DB=1 run makes it again")
+
+
 def setup_databases(aliases, serialized_aliases, verbosity):
     """Django's ``setup_databases`` with kept databases; returns what ``teardown_databases`` needs."""
     from django.db import connections

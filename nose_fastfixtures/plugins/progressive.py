@@ -110,7 +110,7 @@ class Reporter:
         self.settings = settings
         self.cwd = os.getcwd()
         self.started = started
-        isatty = getattr(stream, "isatty", lambda: False)()
+        isatty = self.isatty = getattr(stream, "isatty", lambda: False)()
         term = os.environ.get("TERM")
         self.screen = screens.Screen(
             stream, smart=screens.is_smart_terminal(isatty, term),
@@ -178,7 +178,8 @@ class Reporter:
 
     def print_end(self, stopped, interrupted):
         """The problems in brief, the slowest tests, and why tests did not run, in blank-separated groups."""
-        brief = [formatting.brief_line(kind, label, message) for kind, label, message in self.tally.problems]
+        width = {} if self.isatty else {"width": None}  # a log keeps whole lines
+        brief = [formatting.brief_line(kind, label, message, **width) for kind, label, message in self.tally.problems]
         durations = [(seconds, self.label(test)) for seconds, test in
                      formatting.slowest(self.tally.durations, self.settings.durations)]
         not_run = self.tally.total - self.tally.done

@@ -95,13 +95,14 @@ def brief_line(kind, label, message, width=100):
     """One rerunnable line of the final list: ``FAIL  path.py:Class.test - Error: why``.
 
     The label is never cut (it is what gets pasted back); the message gets what is left
-    of *width*, and at least 20 characters.
+    of *width*, and at least 20 characters; all of its first line when *width* is None
+    (output that is not a terminal: a log keeps it whole).
     """
     head = f"{kind:<5} {label}"
     first = message.strip().splitlines()[0] if message and message.strip() else ""
     if not first:
         return head
-    return f"{head} - {cut_right(first, max(width - len(head) - 3, 20))}"
+    return f"{head} - {first if width is None else cut_right(first, max(width - len(head) - 3, 20))}"
 
 
 COUNTED = ("passed", "failed", "errors", "skipped")

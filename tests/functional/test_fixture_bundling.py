@@ -97,7 +97,8 @@ def test_bundled_outcomes_loads_and_clean_database(tmp_path, backend):
     assert list(nose_run.outcomes.values()).count("pass") == 8
     # items, then more on top of it, and items again after the broken layer was left
     # to Django (which reloads everything for that class); Django loads once per class.
-    assert "fixture loads: 3 (Django's runner: 5)" in nose_run.output
+    # rows: 5 items, 3 more into the table already holding them, 5 items again
+    assert "fixture loads: 3 (Django's runner: 5), rows loaded: 13" in nose_run.output
     assert "ZChoosesOwnFixtures chose its own fixtures in setUpClass" in nose_run.output
     assert "load layer more into default" in nose_run.output  # the plan, at -v
     assert "shop.tests.test_bundles.ItemsA" in nose_run.output  # the plan names classes

@@ -138,6 +138,15 @@ def test_bad_options_are_usage_errors(tmp_path, option, message):
     assert message in run.stderr and run.stderr.count("\n") == 1
 
 
+def test_the_brief_list_keeps_whole_messages_in_a_log(tmp_path):
+    write_suite(tmp_path, {"test_long.py": '''
+        def test_long_message():
+            raise AssertionError("why " * 60 + "the end")
+    '''})
+    run = run_nose(cwd=tmp_path, args=["--with-progressive"], env=PLAIN_ENV)
+    assert "FAIL  test_long.py:test_long_message - AssertionError: " + "why " * 60 + "the end\n" in run.stderr
+
+
 def test_stop_at_first_problem_and_xunit(tmp_path):
     write_suite(tmp_path, SUITE)
     run = run_nose(cwd=tmp_path, args=["--with-progressive", "-x", "-v", "--with-xunit",

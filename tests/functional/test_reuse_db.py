@@ -87,3 +87,24 @@ def test_sqlite_test_name_in_a_missing_folder_is_one_line(tmp_path):
     assert run.stderr.splitlines()[-1] == (
         "nose_fastfixtures: error: reuse-db cannot keep '/nowhere-nff/test.sqlite3' for alias 'default': "
         "its folder does not exist; make it, or fix DATABASES['default']['TEST']['NAME']")
+
+
+def test_a_run_without_reuse_says_it_replaces_a_kept_database(tmp_path, backend):
+    from tests.helpers.backends import backend_env, drop_kept_databases
+
+    root = make_project(tmp_path, TESTS, setup_cfg=CFG)
+    env = {**backend_env(backend), "DJANGO_SETTINGS_MODULE": "tinyproject.settings"}
+    try:
+        assert run_nose(root, [], {**env, "REUSE_DB": "1"}).returncode == 0
+        plain = run_nose(root, ["--with-django"], {**env, "REUSE_DB": "0"})
+        assert plain.returncode == 0, plain.output
+        again = run_nose(root, [], {**env, "REUSE_DB": "1"})
+        if backend == "sqlite":  # its test database is in memory: the kept file is left alone
+            assert "was kept by REUSE_DB=1" not in plain.stderr
+            assert "reuse-db: default: reused" in again.stderr
+        else:
+            assert (f"reuse-db: default: test_{env['DB_NAME']} was kept by REUSE_DB=1; this run without it "
+                    "replaces it and drops it at the end, and the next REUSE_DB=1 run makes it again") in plain.stderr
+            assert "reuse-db: default: created" in again.stderr
+    finally:
+        drop_kept_databases(backend, env, root)

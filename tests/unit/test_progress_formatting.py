@@ -109,6 +109,10 @@ def test_brief_line(kind, label, message, expected):
     assert formatting.brief_line(kind, label, message) == expected
 
 
+def test_brief_line_keeps_the_whole_message_without_a_width():
+    assert formatting.brief_line("FAIL", "t.py:T.test_x", "x" * 200, None) == "FAIL  t.py:T.test_x - " + "x" * 200
+
+
 def test_brief_line_never_cuts_the_label():
     label = "a/" * 80 + "t.py:T.test_x"
     assert formatting.brief_line("FAIL", label, "AssertionError") == "FAIL  " + label + " - AssertionError"
