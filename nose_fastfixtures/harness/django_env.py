@@ -65,6 +65,28 @@ def start_django(settings_module, working_dir):
         django.setup()
     except ImproperlyConfigured as exc:
         raise ConfigError(f"Django settings {settings_module!r} are misconfigured: {exc}") from exc
+    except ModuleNotFoundError as exc:
+        app = missing_app(exc.name, _installed_apps())
+        if app is None:
+            raise  # an app that imports something missing: its traceback says where
+        raise ConfigError(
+            f"Django settings {settings_module!r}: INSTALLED_APPS names {app!r}, but there is no module "
+            f"{exc.name!r} on the Python path; install it or remove it from INSTALLED_APPS"
+        ) from exc
+
+
+def missing_app(module_name, installed_apps):
+    """The INSTALLED_APPS entry that names the missing module *module_name* itself, if any."""
+    for entry in installed_apps:
+        if module_name and (entry == module_name or entry.startswith(module_name + ".")):
+            return entry
+    return None
+
+
+def _installed_apps():
+    from django.conf import settings
+
+    return [entry for entry in getattr(settings, "INSTALLED_APPS", ()) if isinstance(entry, str)]
 
 
 def setup_test_environment():

@@ -121,6 +121,16 @@ def test_settings_that_do_not_import(project):
     assert "Traceback" not in run.output
 
 
+def test_a_missing_installed_app_is_one_line(project):
+    with open(project / "tinyproject" / "settings.py", "a") as settings:
+        settings.write("\nINSTALLED_APPS = INSTALLED_APPS + ['shop_extras']\n")
+    run = nose(project)
+    assert run.returncode == 2, run.output
+    assert run.stderr == ("nose_fastfixtures: error: Django settings 'tinyproject.settings': INSTALLED_APPS names "
+                          "'shop_extras', but there is no module 'shop_extras' on the Python path; install it or "
+                          "remove it from INSTALLED_APPS\n")
+
+
 def test_settings_from_the_environment(project):
     (project / "setup.cfg").write_text("[nosetests]\nwith-django = 1\n")
     run = nose(project, env={"DJANGO_SETTINGS_MODULE": "tinyproject.settings"})

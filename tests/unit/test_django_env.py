@@ -3,7 +3,7 @@
 import pytest
 
 from nose_fastfixtures.errors import ConfigError
-from nose_fastfixtures.harness.django_env import argv_as_manage_py_test, choose_settings
+from nose_fastfixtures.harness.django_env import argv_as_manage_py_test, choose_settings, missing_app
 
 
 def test_option_wins_over_environment():
@@ -30,3 +30,9 @@ def test_settings_see_the_argv_of_manage_py_test_until_undone(argv, seen):
     assert argv == seen and argv[1] == "test"
     undo()
     assert argv == original
+
+
+@pytest.mark.parametrize("missing, expected", [("shopp", "shopp"), ("shop", "shop.apps.ShopConfig"),
+                                               ("requests", None), (None, None)])
+def test_the_installed_app_that_is_missing(missing, expected):
+    assert missing_app(missing, ["django.contrib.auth", "shopp", "shop.apps.ShopConfig"]) == expected
