@@ -31,6 +31,7 @@ setup(
             "class-fixtures = nose_fastfixtures.plugins.class_fixtures:ClassFixturesPlugin",
             "fixture-bundling = nose_fastfixtures.plugins.fixture_bundling:FixtureBundlingPlugin",
             "reuse-db = nose_fastfixtures.plugins.reuse_db:ReuseDBPlugin",
+            "timeline = nose_fastfixtures.plugins.timeline:TimelinePlugin",
         ],
     },
     classifiers=[

@@ -14,6 +14,7 @@ from django.test.runner import DiscoverRunner
 from django.test.testcases import _DatabaseFailure
 
 from nose_fastfixtures.errors import ConfigError
+from nose_fastfixtures.planning.timeline import TIMELINE
 
 
 def test_kind(case):
@@ -122,7 +123,7 @@ class TestDatabases:
         check_reachable(databases)
         serialized = {alias for alias, serialize in databases.items() if serialize}
         try:
-            with fewer_full_collections():
+            with TIMELINE.span("db-setup"), fewer_full_collections():
                 if self.reuse:
                     from nose_fastfixtures.database import reuse
 
@@ -135,7 +136,8 @@ class TestDatabases:
             raise ConfigError(f"could not create the test databases: {exc}") from exc
         self.guard_unused(set(databases))
         try:
-            self.runner.run_checks(databases)
+            with TIMELINE.span("checks"):
+                self.runner.run_checks(databases)
         except SystemCheckError as exc:
             raise ConfigError(f"Django's system checks failed:\n{exc}") from exc
 
@@ -164,9 +166,10 @@ class TestDatabases:
         self.guarded = []
         if self.old_config is not None:
             old_config, self.old_config = self.old_config, None
-            if self.reuse:
-                from nose_fastfixtures.database import reuse
+            with TIMELINE.span("db-teardown"):
+                if self.reuse:
+                    from nose_fastfixtures.database import reuse
 
-                reuse.teardown_databases(old_config)
-            else:
-                self.runner.teardown_databases(old_config)
+                    reuse.teardown_databases(old_config)
+                else:
+                    self.runner.teardown_databases(old_config)
