@@ -1,5 +1,6 @@
 """What the time report needs to know of each test class, read from the class and its fixture files."""
 
+import functools
 import inspect
 import os
 
@@ -9,6 +10,7 @@ from nose_fastfixtures.report.suggestions import count_fixture_objects
 MAX_COUNTED_BYTES = 1 << 20  # a fixture file this large is no candidate for setUpTestData anyway
 
 
+@functools.lru_cache(maxsize=None)
 def relative(path, cwd):
     """*path* relative to *cwd* when inside it, else as it is."""
     if not path:
@@ -54,17 +56,25 @@ def _own_test_data(cls):
     return getattr(own, "__func__", own) is not TestCase.setUpTestData.__func__
 
 
-def fixture_files(labels, alias, cwd):
-    """The files loaddata would read for *labels* into *alias*; () when one cannot be found."""
+@functools.lru_cache(maxsize=None)
+def _fixture_finder(alias):
+    """A loaddata command set up to find fixtures for *alias*; it caches each label's files itself."""
     from django.core import serializers
-    from django.core.management.base import CommandError
     from django.core.management.commands import loaddata
 
     command = loaddata.Command()
     command.using, command.app_label, command.verbosity = alias, None, 0
     command.serialization_formats = serializers.get_public_serializer_formats()
+    return command
+
+
+def fixture_files(labels, alias, cwd):
+    """The files loaddata would read for *labels* into *alias*; () when one cannot be found."""
+    from django.core.management.base import CommandError
+
+    finder = _fixture_finder(alias)
     try:
-        return tuple(relative(path, cwd) for label in labels for path, _, _ in command.find_fixtures(label))
+        return tuple(relative(path, cwd) for label in labels for path, _, _ in finder.find_fixtures(label))
     except (CommandError, OSError):
         return ()
 
