@@ -32,12 +32,21 @@ KINDS = (
     "test",             # one test: setUp, the body, tearDown (name: its id; outcome)
     "db-teardown",      # destroying or keeping the test databases
     "freshness",        # REUSE_DB: putting a kept database back to its fresh state
+    # Recorded while the time report is on (harness/probes.py):
+    "loaddata",         # one loaddata call, Django's or the ledger's (name: durations.layer_key)
+    "flush",            # Django's flush after a TransactionTestCase's test (name: the alias)
+    "password-hash",    # a password hashed or checked (name: the hasher's algorithm)
+    "sleep",            # time.sleep on the thread running the tests
+    "network",          # a socket call (connect, send, receive, name lookup) on that thread
+    "db-write",         # a mark: the running test's first write to a database
+    "thread-query",     # a mark: another thread queried a database while the test ran
 )
 
 # Kinds whose time sits inside another span of the same lane; totals() leaves them
 # out of the phase sums so nothing is counted twice.
 NESTED = {"test": "class", "class-load": "class", "restore": "class", "class-unload": "class",
-          "freshness": "db-teardown"}
+          "freshness": "db-teardown", "loaddata": "class", "flush": "class", "password-hash": "test",
+          "sleep": "test", "network": "test", "db-write": "test", "thread-query": "test"}
 
 
 @dataclass(frozen=True)

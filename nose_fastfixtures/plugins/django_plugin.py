@@ -22,13 +22,13 @@ from nose_fastfixtures.planning import labels, ordering
 from nose_fastfixtures.planning.timeline import TIMELINE
 
 # The other plugins of the suite that switch this one on.
-NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db")
+NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db", "time-report")
 
 
 def wants_django(options):
     """Whether the run uses the Django plugin: asked for, or switched on by another plugin."""
-    return any(getattr(options, "enable_plugin_" + name.replace("-", "_"), False)
-               for name in ("django", *NEEDS_DJANGO))
+    return bool(getattr(options, "time_report_html", None)) or any(
+        getattr(options, "enable_plugin_" + name.replace("-", "_"), False) for name in ("django", *NEEDS_DJANGO))
 
 
 def is_module(name):
@@ -212,6 +212,10 @@ class DjangoPlugin(Plugin):
         count_unexpected_successes(result)
 
     def finalize(self, result):
+        self._teardown()
+
+    def finish_databases(self):
+        """Tear the test databases down now, before finalize (the time report measures it)."""
         self._teardown()
 
     def _teardown(self):
