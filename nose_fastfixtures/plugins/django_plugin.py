@@ -11,16 +11,24 @@ from nose.suite import ContextSuiteFactory, LazySuite
 
 from nose_fastfixtures.errors import FastFixturesError, exit_with
 from nose_fastfixtures.harness import collect_only, config_files, django_env, interrupts, loading, suites
+from nose_fastfixtures.harness.clock import process_started
 from nose_fastfixtures.harness.unittest_compat import (
     UnittestContextSuite,
     count_unexpected_successes,
     run_with_unittest_result,
 )
 from nose_fastfixtures.planning import labels, option_values, ordering
+from nose_fastfixtures.planning.timeline import TIMELINE
 from nose_fastfixtures.plugins.base import FastFixturesPlugin
 
 # The other plugins of the suite that switch this one on.
-NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db")
+NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db", "time-report")
+
+
+def wants_django(options):
+    """Whether the run uses the Django plugin: asked for, or switched on by another plugin."""
+    return bool(getattr(options, "time_report_html", None)) or any(
+        getattr(options, "enable_plugin_" + name.replace("-", "_"), False) for name in ("django", *NEEDS_DJANGO))
 
 
 def is_module(name):
@@ -68,9 +76,7 @@ class DjangoPlugin(FastFixturesPlugin):
 
     def configure(self, options, conf):
         super().configure(options, conf)
-        wanted_by = [name for name in NEEDS_DJANGO
-                     if getattr(options, "enable_plugin_" + name.replace("-", "_"), False)]
-        self.enabled = bool(self.enabled or wanted_by)
+        self.enabled = wants_django(options)
         if not self.enabled:
             return
         self.settings_option = options.django_settings
@@ -83,14 +89,18 @@ class DjangoPlugin(FastFixturesPlugin):
         conf.getTestCaseNamesCompat = True
         self.order_hooks = []     # fixture bundling plans its own order
         self.teardown_hooks = []  # ...and removes its layers before the databases go
+        self.selection_hooks = []  # --shard keeps its part of the ordered units
+        self.run_hook = None       # --processes: a suite that runs the ordered units in workers
         self.databases = None
 
     def begin(self):
+        TIMELINE.begin_run(process_started())
         interrupts.install()
         self.undo_argv = django_env.argv_as_manage_py_test(sys.argv)
         try:
-            settings = django_env.choose_settings(self.settings_option, os.environ)
-            django_env.start_django(settings, self.conf.workingDir)
+            with TIMELINE.span("settings"):
+                settings = django_env.choose_settings(self.settings_option, os.environ)
+                django_env.start_django(settings, self.conf.workingDir)
         except FastFixturesError as error:
             exit_with(error)
         except KeyboardInterrupt:
@@ -122,17 +132,27 @@ class DjangoPlugin(FastFixturesPlugin):
         return suite
 
     def prepareTest(self, test):
-        units = suites.split_into_units(suites.merge_repeated_classes(suites.materialize(test)))
-        rng = None
-        if self.shuffle_seed is not None:
-            rng = random.Random(self.shuffle_seed)
-            sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
-        ordered = LazySuite(self._order(units, rng))
+        with TIMELINE.span("collect"):
+            units = suites.split_into_units(suites.merge_repeated_classes(suites.materialize(test)))
+            rng = None
+            if self.shuffle_seed is not None:
+                rng = random.Random(self.shuffle_seed)
+                sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
+            ordered_units = self._order(units, rng)
+        for select in self.selection_hooks:
+            ordered_units = select(ordered_units)
+        ordered = LazySuite(ordered_units)
         self.tests_total = sum(1 for _ in suites.iter_tests(ordered))
         if self.collect_only:
             self._guard_databases()
             return collect_only.listed(ordered, sys.stdout)
         self._setup_databases(ordered)
+        if self.run_hook is not None:
+            try:
+                return self.run_hook(ordered_units, self.databases) or ordered
+            except FastFixturesError as error:
+                self._teardown()
+                exit_with(error)
         return ordered
 
     def _order(self, units, rng):
@@ -215,6 +235,10 @@ class DjangoPlugin(FastFixturesPlugin):
         for undo in (getattr(self, "undo_loading", None), getattr(self, "undo_argv", None)):
             if undo is not None:
                 undo()
+
+    def finish_databases(self):
+        """Tear the test databases down now, before finalize (the time report measures it)."""
+        self._teardown()
 
     def _teardown(self):
         if self.databases is None:
