@@ -89,19 +89,23 @@ class PluginOptions:
 
 
 def _report_ours_on_one_line(parser):
-    if hasattr(parser, _OURS):
-        return
-    setattr(parser, _OURS, set())
-    usage_error = parser.error
+    if not hasattr(parser, _OURS):
+        setattr(parser, _OURS, set())
+        parser.error = _OneLineErrors(parser)
 
-    def error(message):
-        names = getattr(parser, _OURS)
-        mentioned = re.findall(r"(?<![\w-])(?:--|')([\w-]+)", message)
-        ours = [name for name in mentioned if name in names]
+
+class _OneLineErrors:
+    """The parser's ``error``: complaints about our options are one line; nose's own keep
+    optparse's usage text. An object, not a closure: nose pickles the parser for workers."""
+
+    def __init__(self, parser):
+        self.parser = parser
+
+    def __call__(self, message):
+        names = getattr(self.parser, _OURS)
+        ours = [name for name in re.findall(r"(?<![\w-])(?:--|')([\w-]+)", message) if name in names]
         if ours:
             if message.endswith("option does not take a value"):
                 message += f"; give it alone, or '{ours[0]} = 1' in [nosetests] of nose.cfg"
             exit_with(UsageError(message))
-        usage_error(message)
-
-    parser.error = error
+        type(self.parser).error(self.parser, message)

@@ -22,31 +22,44 @@ def whole_number(value):
         raise ValueError(f"takes a whole number, not {value!r}") from None
 
 
-def at_least_zero(kind):
-    """A check for a number (``int`` or ``float``) of 0 or more."""
-    def check(value):
+class at_least_zero:  # noqa: N801 - used like the functions beside it; a class, so it pickles
+    """A check for a number (``int`` or ``float``) of 0 or more.
+
+    The checks are classes, not closures: nose pickles its configuration, option
+    parser included, for worker processes.
+    """
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def __call__(self, value):
         try:
-            number = kind(value)
+            number = self.kind(value)
         except (TypeError, ValueError):
             number = -1
         if not number >= 0:  # NaN included
             raise ValueError(f"needs a number of 0 or more, not {value!r}")
         return number
-    return check
 
 
-def one_of(choices):
+class one_of:  # noqa: N801
     """A check for one of *choices* (strings)."""
-    def check(value):
-        if value not in choices:
-            raise ValueError(f"must be one of {', '.join(choices)}, not {value!r}")
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def __call__(self, value):
+        if value not in self.choices:
+            raise ValueError(f"must be one of {', '.join(self.choices)}, not {value!r}")
         return value
-    return check
 
 
-def checked_by(function):
-    """A check from *function*, which raises ValueError for a bad value and returns nothing."""
-    def check(value):
-        function(value)
+class checked_by:  # noqa: N801
+    """A check from *function* (module level), which raises ValueError for a bad value."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, value):
+        self.function(value)
         return value
-    return check
