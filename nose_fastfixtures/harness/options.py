@@ -68,6 +68,11 @@ class PluginOptions:
         default = self._from_env(env_name, option_values.switch, False)
         self._add(CheckedOption(flag, action="store_true", dest=dest, default=default, **kwargs))
 
+    def claim(self, *names):
+        """Options added by nose that our plugins give a meaning (``--processes``): their
+        errors are one line too."""
+        getattr(self.parser, _OURS).update(names)
+
     def _from_env(self, env_name, check, default):
         raw = self.env.get(env_name) if env_name else None
         if raw is None or raw == "":

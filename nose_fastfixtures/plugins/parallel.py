@@ -11,11 +11,11 @@ import os
 import sys
 from pathlib import Path
 
-from nose.plugins import Plugin
-
 from nose_fastfixtures.errors import UsageError, exit_with
 from nose_fastfixtures.harness.cache_dir import NAME as CACHE_DIR
-from nose_fastfixtures.planning import durations, scheduling
+from nose_fastfixtures.harness.options import PluginOptions
+from nose_fastfixtures.planning import durations, option_values, scheduling
+from nose_fastfixtures.plugins.base import FastFixturesPlugin
 
 DURATIONS_FILE = "durations.json"
 
@@ -29,21 +29,26 @@ def parse_processes(value, cpu_count):
     return cpu_count() if count < 0 else count
 
 
-class ParallelPlugin(Plugin):
+class ParallelPlugin(FastFixturesPlugin):
     """Run a Django suite in worker processes, one cloned test database each; or one CI shard of it."""
 
     name = "parallel"
     score = 900  # configured after nose's multiprocess plugin (1000), which it switches off
 
     def options(self, parser, env):
-        parser.add_option(
-            "--shard", dest="shard", metavar="K/N", default=env.get("NOSE_SHARD"),
+        """No --with-parallel: --processes (nose's option, which reports bad values on one
+        line from here on) and --shard switch it on."""
+        self.checked_options = PluginOptions(parser, env)
+        self.checked_options.claim("processes")
+        self.checked_options.add(
+            "--shard", "shard", option_values.checked_by(scheduling.parse_shard), "NOSE_SHARD", metavar="K/N",
             help="with --with-django: run only the K-th of N parts of the suite, balanced by measured "
                  "time, the same on every machine (a CI matrix) [NOSE_SHARD]")
 
     def configure(self, options, conf):
         from nose_fastfixtures.plugins.django_plugin import wants_django
 
+        self.checked_options.report_errors()
         self.conf = conf
         self.enabled = False
         if not wants_django(options):

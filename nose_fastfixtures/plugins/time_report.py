@@ -4,12 +4,12 @@ import os
 import sys
 from inspect import isclass
 
-from nose.plugins import Plugin
-
-from nose_fastfixtures.errors import UsageError, exit_with
+from nose_fastfixtures.planning import option_values
 from nose_fastfixtures.planning.timeline import TIMELINE
+from nose_fastfixtures.plugins.base import FastFixturesPlugin
 
-class TimeReportPlugin(Plugin):
+
+class TimeReportPlugin(FastFixturesPlugin):
     """At the end of the run, print time per phase, loaddata calls against Django's, the slowest
     tests, classes and fixture sets, and suggestions; optionally an HTML page with a timeline."""
 
@@ -25,9 +25,9 @@ class TimeReportPlugin(Plugin):
             default=env.get("NOSE_TIME_REPORT_HTML"),
             help="also write the report with a timeline of the run as one self-contained HTML "
                  "page to PATH (implies --with-time-report) [NOSE_TIME_REPORT_HTML]")
-        parser.add_option(
-            "--time-report-slowest", dest="time_report_slowest", metavar="N",
-            default=env.get("NOSE_TIME_REPORT_SLOWEST", "10"),
+        self.checked_options.add(
+            "--time-report-slowest", "time_report_slowest", option_values.at_least_zero(int),
+            "NOSE_TIME_REPORT_SLOWEST", default=10, metavar="N",
             help="how many of the slowest tests, classes and fixture sets to list (default 10) "
                  "[NOSE_TIME_REPORT_SLOWEST]")
 
@@ -37,19 +37,9 @@ class TimeReportPlugin(Plugin):
         self.enabled = bool(self.enabled or self.html_path)
         if not self.enabled:
             return
-        self.slowest = self._count(options.time_report_slowest)
+        self.slowest = options.time_report_slowest  # checked by the option
         self.classes = {}  # class -> None, in the order they started
         self.probes = None
-
-    @staticmethod
-    def _count(value):
-        try:
-            count = int(value)
-        except (TypeError, ValueError):
-            count = -1
-        if count < 0:
-            exit_with(UsageError(f"--time-report-slowest takes a whole number of 0 or more, not {value!r}"))
-        return count
 
     def begin(self):
         from nose_fastfixtures.harness.probes import Probes

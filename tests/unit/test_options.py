@@ -12,11 +12,13 @@ from nose.plugins.manager import PluginManager
 from nose_fastfixtures.plugins.class_fixtures import ClassFixturesPlugin
 from nose_fastfixtures.plugins.django_plugin import DjangoPlugin
 from nose_fastfixtures.plugins.fixture_bundling import FixtureBundlingPlugin
+from nose_fastfixtures.plugins.parallel import ParallelPlugin
 from nose_fastfixtures.plugins.progressive import ProgressivePlugin
 from nose_fastfixtures.plugins.reuse_db import ReuseDBPlugin
+from nose_fastfixtures.plugins.time_report import TimeReportPlugin
 
 SWITCHES = ["with-django", "with-progressive", "with-class-fixtures", "with-fixture-bundling",
-            "with-reuse-db", "progressive-absolute-paths"]
+            "with-reuse-db", "with-time-report", "progressive-absolute-paths"]
 # option -> (bad value, environment variable)
 VALUES = {
     "reuse-db": ("2", "REUSE_DB"),
@@ -25,15 +27,21 @@ VALUES = {
     "progressive-color": ("pink", "NOSE_PROGRESSIVE_COLOR"),
     "progressive-interval": ("soon", "NOSE_PROGRESSIVE_INTERVAL"),
     "progressive-editor-shortcut-template": ("{nope}", "NOSE_PROGRESSIVE_EDITOR_SHORTCUT_TEMPLATE"),
+    "time-report-slowest": ("-1", "NOSE_TIME_REPORT_SLOWEST"),
+    "shard": ("3/2", "NOSE_SHARD"),
+    "processes": ("two", "NOSE_PROCESSES"),  # nose's option, which --with-django gives to our workers
 }
 BAD = {**{name: ("maybe", "NOSE_" + name.upper().replace("-", "_")) for name in SWITCHES}, **VALUES}
 PLACES = ["flag", "environment", "nose.cfg", "setup.cfg"]
 
 
 def configure(argv, env):
+    from nose.plugins.multiprocess import MultiProcess
+
     plugins = PluginManager(plugins=[DjangoPlugin(), ProgressivePlugin(), ClassFixturesPlugin(),
-                                     FixtureBundlingPlugin(), ReuseDBPlugin()])
-    Config(env=env, files=all_config_files(), plugins=plugins).configure(["nosetests", *argv])
+                                     FixtureBundlingPlugin(), ReuseDBPlugin(), TimeReportPlugin(),
+                                     ParallelPlugin(), MultiProcess()])
+    Config(env=env, files=all_config_files(), plugins=plugins).configure(["nosetests", "--with-django", *argv])
 
 
 @pytest.mark.parametrize("place", PLACES)
@@ -56,6 +64,8 @@ def test_a_bad_value_is_one_line_and_exit_status_2(tmp_path, monkeypatch, capsys
     where = {"flag": f"--{option}", "environment": f"environment variable {env_name}:",
              "nose.cfg": f"config file 'nose.cfg': option '{option}'",
              "setup.cfg": f"config file 'setup.cfg': option '{option}'"}[place]
+    if option == "processes":  # nose's option, no check of its own: its value is checked at configure
+        where = "--processes takes a whole number, not 'two'"
     assert where in err
 
 
