@@ -241,4 +241,4 @@ def test_a_bad_count_is_a_usage_error(tmp_path):
     root = project(tmp_path, CLEAN)
     run = run_nose(cwd=root, args=["--with-time-report", "--time-report-slowest=many"])
     assert run.returncode == 2
-    assert "--time-report-slowest takes a whole number of 0 or more, not 'many'" in run.stderr
+    assert "option --time-report-slowest: needs a number of 0 or more, not 'many'" in run.stderr
