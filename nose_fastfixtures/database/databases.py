@@ -109,11 +109,13 @@ def fewer_full_collections():
 class TestDatabases:
     """The test databases of one run: created by ``setup``, destroyed by ``teardown``."""
 
-    def __init__(self, verbosity=1, reuse=False):
+    def __init__(self, verbosity=1, reuse=False, global_fixtures=None):
         self.runner = DiscoverRunner(verbosity=verbosity, interactive=False)
         self.reuse = reuse  # keep the databases between runs (nose_fastfixtures.database.reuse)
+        self.global_fixtures = global_fixtures  # a GlobalFixtures, or None
         self.old_config = None
         self.guarded = []
+        self.undo_reloads = None
 
     def setup(self, databases):
         """Create the test database of every alias in *databases* and run the system checks."""
@@ -126,18 +128,30 @@ class TestDatabases:
                 if self.reuse:
                     from nose_fastfixtures.database import reuse
 
-                    self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity)
+                    self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity,
+                                                            self.global_fixtures)
                 else:
                     self.old_config = self.runner.setup_databases(
                         aliases=databases, serialized_aliases=serialized
                     )
+                    self._load_global_fixtures(databases)
         except DatabaseError as exc:
             raise ConfigError(f"could not create the test databases: {exc}") from exc
+        if self.global_fixtures:
+            self.undo_reloads = self.global_fixtures.reload_after_flushes()
         self.guard_unused(set(databases))
         try:
             self.runner.run_checks(databases)
         except SystemCheckError as exc:
             raise ConfigError(f"Django's system checks failed:\n{exc}") from exc
+
+    def _load_global_fixtures(self, databases):
+        """Into each test database once (mirrors see their primary's)."""
+        from django.test.utils import get_unique_databases_and_mirrors
+
+        if self.global_fixtures:
+            for _, aliases in get_unique_databases_and_mirrors(databases)[0].values():
+                self.global_fixtures.load(aliases[0])
 
     def guard_unused(self, used):
         """Refuse queries to aliases whose test database was not created.
@@ -159,6 +173,9 @@ class TestDatabases:
                 self.guarded.append((connection, name, original))
 
     def teardown(self):
+        if self.undo_reloads is not None:
+            self.undo_reloads()
+            self.undo_reloads = None
         for connection, name, original in reversed(self.guarded):
             setattr(connection, name, original)
         self.guarded = []

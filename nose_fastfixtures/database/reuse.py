@@ -102,9 +102,9 @@ def describe_models(labels):
 
 
 class SchemaInputs:
-    """What every alias's fingerprint is computed from, read once per run."""
+    """What every alias's fingerprint is computed from, read once per run (global fixtures too)."""
 
-    def __init__(self):
+    def __init__(self, global_fixtures=None):
         import django
         from django.apps import apps
         from django.conf import settings
@@ -115,6 +115,7 @@ class SchemaInputs:
         self.migrations, unmigrated = migration_files()
         self.unmigrated = describe_models(unmigrated)
         self._all_labels = [app.label for app in apps.get_app_configs()]
+        self.global_fixtures = global_fixtures  # a GlobalFixtures, or None
 
     def fingerprint(self, settings_dict):
         if settings_dict.get("TEST", {}).get("MIGRATE") is False:
@@ -122,7 +123,8 @@ class SchemaInputs:
             migrations, unmigrated = {}, describe_models(self._all_labels)
         else:
             migrations, unmigrated = self.migrations, self.unmigrated
-        return fingerprint.compute(self.django_version, settings_dict, self.routers, migrations, unmigrated)
+        return fingerprint.compute(self.django_version, settings_dict, self.routers, migrations, unmigrated,
+                                   self.global_fixtures.identity if self.global_fixtures else None)
 
 
 def _sqlite_read_only(path):
@@ -318,7 +320,9 @@ class KeptDatabase:
         return {"pid": os.getpid(), "host": socket.gethostname(),
                 "started": time.strftime("%Y-%m-%d %H:%M:%S")}
 
-    def _record_fresh(self, new_fingerprint):
+    def _record_fresh(self, new_fingerprint, global_fixtures=None):
+        if global_fixtures:
+            global_fixtures.load(self.alias)  # the fresh state holds them: warm runs load nothing
         if self.in_memory:
             self._write({"fingerprint": new_fingerprint})
             _save_sqlite(self.connection.connection, self.keep_path)
@@ -339,10 +343,11 @@ class KeptDatabase:
         if stored is not None and "fingerprint" not in stored:
             decision = Decision(REBUILD, "it exists but holds no reuse-db fingerprint")
         decision = fingerprint.after_interrupted(decision, (stored or {}).get("marker"))
+        globals_ = inputs.global_fixtures
         if decision.action == MIGRATE:
             try:
                 self._migrate()
-                self._record_fresh(new)
+                self._record_fresh(new, globals_)
             except Exception as exc:  # e.g. a new migration that must run before applied ones
                 first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
                 decision = Decision(REBUILD, f"applying {fingerprint.names(decision.new_migrations)} "
@@ -350,13 +355,15 @@ class KeptDatabase:
                 self._forget_memory()
         if decision.action == REUSE:
             self._reuse()
+            if globals_:
+                globals_.note_present(self.alias)  # part of its fresh state
             if not self.in_memory:
                 self.fresh = stored.get("fresh") or {}
                 self.copies = stored.get("copies") or {}
                 self._write({"marker": self._running_marker()})
         elif decision.action in (CREATE, REBUILD):
             self._create(existing=stored is not None)
-            self._record_fresh(new)
+            self._record_fresh(new, globals_)
         self.decision = decision
         if self.verbosity >= 1:
             log(fingerprint.summary(self.alias, self.target, decision))
@@ -395,7 +402,7 @@ class KeptDatabase:
         return changed
 
 
-def setup_databases(aliases, serialized_aliases, verbosity):
+def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None):
     """Django's ``setup_databases`` with kept databases; returns what ``teardown_databases`` needs."""
     from django.db import connections
     from django.test.utils import get_unique_databases_and_mirrors
@@ -405,7 +412,7 @@ def setup_databases(aliases, serialized_aliases, verbosity):
     kept = [KeptDatabase(connection, verbosity) for connection in firsts]
     for database in kept:
         database.check_safe()  # all refusals before anything is written
-    inputs = SchemaInputs()
+    inputs = SchemaInputs(global_fixtures)
     done = []
     try:
         for database in kept:
@@ -415,6 +422,8 @@ def setup_databases(aliases, serialized_aliases, verbosity):
                     log(f"reuse-db: {database.alias}: its SQLite NAME is in memory: nothing to keep it next to")
                 database.connection.creation.create_test_db(verbosity=verbosity, autoclobber=True,
                                                             serialize=False)
+                if global_fixtures:
+                    global_fixtures.load(database.alias)
             else:
                 database.acquire()
                 database.prepare(inputs)
