@@ -12,15 +12,25 @@ from nose.suite import ContextSuiteFactory, LazySuite
 
 from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
 from nose_fastfixtures.harness import django_env, suites
+from nose_fastfixtures.harness.clock import process_started
 from nose_fastfixtures.harness.unittest_compat import (
     UnittestContextSuite,
     count_unexpected_successes,
     run_with_unittest_result,
 )
 from nose_fastfixtures.planning import labels, ordering
+from nose_fastfixtures.planning.timeline import TIMELINE
 
 # The other plugins of the suite that switch this one on.
-NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db")
+NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db", "time-report")
+# Those that speed the run up: with any of them every loaddata of the run is batched.
+SPEED_PLUGINS = ("class-fixtures", "fixture-bundling", "reuse-db")
+
+
+def wants_django(options):
+    """Whether the run uses the Django plugin: asked for, or switched on by another plugin."""
+    return bool(getattr(options, "time_report_html", None)) or any(
+        getattr(options, "enable_plugin_" + name.replace("-", "_"), False) for name in ("django", *NEEDS_DJANGO))
 
 
 def is_module(name):
@@ -79,9 +89,7 @@ class DjangoPlugin(Plugin):
 
     def configure(self, options, conf):
         super().configure(options, conf)
-        wanted_by = [name for name in NEEDS_DJANGO
-                     if getattr(options, "enable_plugin_" + name.replace("-", "_"), False)]
-        self.enabled = bool(self.enabled or wanted_by)
+        self.enabled = wants_django(options)
         if not self.enabled:
             return
         self.settings_option = options.django_settings
@@ -93,10 +101,13 @@ class DjangoPlugin(Plugin):
         conf.getTestCaseNamesCompat = True
         self.order_hooks = []     # fixture bundling plans its own order
         self.teardown_hooks = []  # ...and removes its layers before the databases go
+        self.selection_hooks = []  # --shard keeps its part of the ordered units
+        self.run_hook = None       # --processes: a suite that runs the ordered units in workers
         self.databases = None
         # Any speed plugin: every loaddata of the run in fewer statements, each fixture file
         # found and parsed once; the same result.
-        self.fast_loads = bool(wanted_by)
+        self.fast_loads = any(getattr(options, "enable_plugin_" + name.replace("-", "_"), False)
+                              for name in SPEED_PLUGINS)
         self.fast_hasher = bool(options.fast_password_hasher)
         self.global_labels = options.global_fixtures
         self.undo_at_end = []
@@ -111,9 +122,11 @@ class DjangoPlugin(Plugin):
             exit_with(UsageError(f"--django-shuffle takes a whole number, not {value!r}"))
 
     def begin(self):
+        TIMELINE.begin_run(process_started())
         try:
-            settings = django_env.choose_settings(self.settings_option, os.environ)
-            django_env.start_django(settings, self.conf.workingDir)
+            with TIMELINE.span("settings"):
+                settings = django_env.choose_settings(self.settings_option, os.environ)
+                django_env.start_django(settings, self.conf.workingDir)
         except FastFixturesError as error:
             exit_with(error)
         django_env.setup_test_environment()
@@ -144,13 +157,23 @@ class DjangoPlugin(Plugin):
         return suite
 
     def prepareTest(self, test):
-        units = suites.split_into_units(suites.materialize(test))
-        rng = None
-        if self.shuffle_seed is not None:
-            rng = random.Random(self.shuffle_seed)
-            sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
-        ordered = LazySuite(self._order(units, rng))
+        with TIMELINE.span("collect"):
+            units = suites.split_into_units(suites.materialize(test))
+            rng = None
+            if self.shuffle_seed is not None:
+                rng = random.Random(self.shuffle_seed)
+                sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
+            ordered_units = self._order(units, rng)
+        for select in self.selection_hooks:
+            ordered_units = select(ordered_units)
+        ordered = LazySuite(ordered_units)
         self._setup_databases(ordered)
+        if self.run_hook is not None:
+            try:
+                return self.run_hook(ordered_units, self.databases) or ordered
+            except FastFixturesError as error:
+                self._teardown()
+                exit_with(error)
         return ordered
 
     def _order(self, units, rng):
@@ -223,6 +246,10 @@ class DjangoPlugin(Plugin):
         count_unexpected_successes(result)
 
     def finalize(self, result):
+        self._teardown()
+
+    def finish_databases(self):
+        """Tear the test databases down now, before finalize (the time report measures it)."""
         self._teardown()
 
     def _teardown(self):
