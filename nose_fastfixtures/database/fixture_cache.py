@@ -124,4 +124,5 @@ def install():
         for form, cls in _deserializers().items():
             cls.__init__ = inits[form]
 
+    restore.cache = cache
     return restore
