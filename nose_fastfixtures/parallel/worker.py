@@ -15,6 +15,7 @@ import time
 import traceback
 import unittest
 
+from nose_fastfixtures.harness import trial_compat
 from nose_fastfixtures.parallel.errors import PackedError
 from nose_fastfixtures.planning.timeline import TIMELINE
 
@@ -234,6 +235,7 @@ def run(number, connection, job):
     TIMELINE.spans, TIMELINE.lane = [], number  # the parent's spans stay the parent's
     try:
         job.databases.use_worker_clone(number)
+        trial_compat.after_fork()
         job.config.plugins = job.worker_plugins
         result = WorkerResult(connection, job.refs)
         send(("ready",))
