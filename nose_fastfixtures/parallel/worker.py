@@ -16,6 +16,7 @@ import traceback
 import unittest
 
 from nose_fastfixtures.harness import trial_compat
+from nose_fastfixtures.harness.contexts import teardown_pending_contexts
 from nose_fastfixtures.parallel.errors import PackedError
 from nose_fastfixtures.planning.timeline import TIMELINE
 
@@ -252,6 +253,10 @@ def run(number, connection, job):
         send(("bye",))
     except BaseException:
         status = status or 3
+        try:
+            send(("fatal", traceback.format_exc()))
+        except BaseException:
+            pass
     finally:
         os._exit(status)
 
@@ -262,8 +267,8 @@ def _serve(connection, job, result):
         if message[0] == "stop":
             return
         _, unit_id, parts = message
-        for unit_index, allowed in parts:
-            suite = job.units[unit_index]
+        for index, allowed in parts:
+            suite = job.nodes[index]
             if allowed is not None:
                 keep_only(suite, allowed, job.refs, job.leaves)
             suite(result)
@@ -286,6 +291,7 @@ def _finish(job):
     """Remove what the worker's plugins left (bundling's layers), leave kept clones fresh."""
     from django.db import connections
 
+    teardown_pending_contexts(job.nodes)
     for hook in job.teardown_hooks:
         hook()
     job.databases.finish_worker_clone()
