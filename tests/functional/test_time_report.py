@@ -28,12 +28,8 @@ class QuickerPBKDF2(PBKDF2PasswordHasher):
 '''
 SETTINGS = '\nPASSWORD_HASHERS = ["shop.hashers.QuickerPBKDF2"]\n'
 
-TRIGGERS = '''
-    import socket
-    import threading
-    import time
-
-    from django.contrib.auth.hashers import check_password, make_password
+# Two TestCase classes sharing a fixture set: nothing to suggest for them.
+SHARED = '''
     from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
     from shop.models import Item
@@ -51,6 +47,14 @@ TRIGGERS = '''
 
         def test_three(self):
             self.assertEqual(Item.objects.count(), 3)
+'''
+
+TRIGGERS = SHARED + '''
+    import socket
+    import threading
+    import time
+
+    from django.contrib.auth.hashers import check_password, make_password
 
 
     class Orders(TestCase):
@@ -110,24 +114,7 @@ TRIGGERS = '''
             self.assertEqual(Item.objects.filter(name="item 1").count(), 1)
 '''
 
-CLEAN = '''
-    from django.test import TestCase, TransactionTestCase
-
-    from shop.models import Item
-
-
-    class CatalogA(TestCase):
-        fixtures = ["base", "catalog"]
-
-        def test_three(self):
-            self.assertEqual(Item.objects.count(), 3)
-
-
-    class CatalogB(TestCase):
-        fixtures = ["base", "catalog"]
-
-        def test_three(self):
-            self.assertEqual(Item.objects.count(), 3)
+CLEAN = SHARED + '''
 
 
     class Writer(TransactionTestCase):
