@@ -74,13 +74,13 @@ def merge_sets(classes, analysis):
         only_a, only_b = next(iter(set_a - set_b)), next(iter(set_b - set_a))
         members = group_a + group_b
         merged = "+".join(list(group_a[0].fixtures) + [only_b])
+        at_stake = min(_load_seconds(group_a, only_a, analysis), _load_seconds(group_b, only_b, analysis))
         text = (f"fixture sets {group_a[0].set_label} ({plural(len(group_a), 'class')}) and "
                 f"{group_b[0].set_label} ({plural(len(group_b), 'class')}) differ by one file: loading "
-                f"{merged} in all {len(members)} would let them share one bundle "
-                f"(add {only_b} to {listed(f.name for f in group_a)}; add {only_a} to "
-                f"{listed(f.name for f in group_b)})")
+                f"{merged} in all {len(members)} would let them share one bundle, saving about "
+                f"{at_stake:.2f}s of loads (add {only_b} to {listed(f.name for f in group_a)}; add {only_a} "
+                f"to {listed(f.name for f in group_b)})")
         files = _fixture_files(members, (only_a, only_b))
-        at_stake = min(_load_seconds(group_a, only_a, analysis), _load_seconds(group_b, only_b, analysis))
         found.append(Suggestion(MERGE_SETS, text, tuple(f.name for f in members), _files(members, *files),
                                 at_stake))
     return sorted(found, key=lambda suggestion: -suggestion.seconds)[:MERGES_SHOWN]
