@@ -24,7 +24,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 
 class QuickerPBKDF2(PBKDF2PasswordHasher):
-    iterations = 200_000
+    iterations = 400_000
 '''
 SETTINGS = '\nPASSWORD_HASHERS = ["shop.hashers.QuickerPBKDF2"]\n'
 
@@ -179,7 +179,7 @@ def test_numbers_and_suggestions_of_a_run_with_known_phases(tmp_path, backend):
 
     found = suggestions_of(out)
     assert len(found) == 7, found
-    assert "(most in shop.tests.test_suite.Passwords)" in find_one(found, "password hashing took")
+    assert "(most in shop.tests.test_suite.Passwords)" in find_one(found, "password hashing (pbkdf2_sha256) took")
     assert "test_sleeps slept 0.3" in find_one(found, f"{prefix}Sleeper:")
     assert "test_waits_for_a_server waited 0.2" in find_one(found, f"{prefix}Network:")
     assert "never wrote to a database" in find_one(found, f"{prefix}ReadOnly is a TransactionTestCase")
