@@ -17,6 +17,9 @@ class TimeReportPlugin(Plugin):
     # Its report() tears the databases down first, so that their teardown is measured:
     # after every plugin that reports on the run (they all come first, with higher scores).
     score = 50
+    # Under --processes its startTest/stopTest watch writes where the tests run (its probes are
+    # forked with the worker); its report() runs in the parent, over every worker's spans.
+    parallel_role = "worker"
 
     def options(self, parser, env):
         super().options(parser, env)

@@ -110,7 +110,8 @@ def render(spans, analysis, suggestions, title="nose_fastfixtures time report", 
     lanes = len(data["lanes"])
     summary = (f"{seconds_cell(analysis.wall)} wall, {plural(len(analysis.tests), 'test')}, "
                f"{plural(len(analysis.classes), 'class')}, "
-               + ("one lane (a serial run)" if lanes == 1 else f"{lanes} lanes (the main process and its workers)"))
+               + ("one lane (a serial run)" if lanes == 1 else f"one lane each for the main process and "
+                                                            f"{plural(lanes - 1, 'worker')}"))
     css = (ASSETS / "page.css").read_text(encoding="utf-8")
     script = (ASSETS / "page.js").read_text(encoding="utf-8")
     return f"""<!DOCTYPE html>

@@ -216,6 +216,19 @@ HOVER = """(function () {
 }())"""
 
 
+def test_a_parallel_run_has_a_lane_per_worker_and_watches_writes_in_the_workers(tmp_path):
+    root = project(tmp_path, TRIGGERS)
+    page = tmp_path / "page.html"
+    run = run_nose(cwd=root, env=backend_env("sqlite"), args=[
+        "--time-report-html", str(page), "--processes=2", "--with-class-fixtures"])
+    assert run.returncode == 0, run.output
+    assert "time per phase (summed over the main process and 2 workers):" in run.output
+    found = suggestions_of(run.output)
+    assert find_one(found, "shop.tests.test_suite.ReadOnly is a TransactionTestCase")
+    assert not [text for text in found if "AWriter" in text], found
+    check_page_in_a_browser(page, lanes=3)
+
+
 def test_a_suite_with_nothing_to_change_gets_no_suggestion(tmp_path):
     root = project(tmp_path, CLEAN)
     run = run_nose(cwd=root, env={**backend_env("sqlite"), "NOSE_WITH_TIME_REPORT": "1"})
