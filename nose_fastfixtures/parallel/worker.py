@@ -8,7 +8,6 @@ parent in one batch when the test ends; the parent replays them to its reporters
 """
 
 import io
-import os
 import signal
 import sys
 import time
@@ -226,7 +225,7 @@ def _interrupt(signum, frame):
 
 
 def run(number, connection, job):
-    """The worker's whole life; never returns (``os._exit``)."""
+    """The worker's whole life; ends with ``sys.exit``, which multiprocessing turns into ``os._exit``."""
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     send = connection.send
@@ -257,8 +256,9 @@ def run(number, connection, job):
             send(("fatal", traceback.format_exc()))
         except BaseException:
             pass
-    finally:
-        os._exit(status)
+    # multiprocessing ends the process with os._exit after its finalizers: never the parent's
+    # atexit handlers (its test databases' teardown).
+    sys.exit(status)
 
 
 def _serve(connection, job, result):

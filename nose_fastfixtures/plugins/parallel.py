@@ -20,6 +20,7 @@ from nose_fastfixtures.harness.cache_dir import NAME as CACHE_DIR
 from nose_fastfixtures.planning import durations, scheduling
 
 DURATIONS_FILE = "durations.json"
+PLAN_FILE_ENV = "NFF_PLAN_FILE"  # the run's units as the scheduler sees them (bench.simulate reads it)
 
 
 def parse_processes(value, cpu_count):
@@ -68,7 +69,7 @@ class ParallelPlugin(Plugin):
             self.processes = 1
         if self.processes > 1:
             self._check_can_fork(options)
-        self.enabled = self.processes > 1 or self.shard is not None
+        self.enabled = self.processes > 1 or self.shard is not None or bool(os.environ.get(PLAN_FILE_ENV))
 
     @staticmethod
     def _plugin(conf, name):
@@ -84,6 +85,8 @@ class ParallelPlugin(Plugin):
 
     def begin(self):
         django = self._plugin(self.conf, "django")
+        if os.environ.get(PLAN_FILE_ENV):
+            django.selection_hooks.insert(0, self.write_plan)
         if self.shard is not None:
             django.selection_hooks.append(self.select_shard)
         if self.processes > 1:
@@ -124,6 +127,26 @@ class ParallelPlugin(Plugin):
         path = Path(self.conf.workingDir or os.getcwd()) / CACHE_DIR / DURATIONS_FILE
         measured = durations.load(path, warn=lambda message: sys.stderr.write(f"nose_fastfixtures: {message}\n"))
         return scheduling.Estimator.from_durations(items, measured.classes, measured.layers)
+
+    def write_plan(self, units):
+        """Write the run's units (packages with nose fixtures with their own inside) as JSON."""
+        import json
+
+        from nose_fastfixtures.parallel import units as describing
+        from nose_fastfixtures.plugins.django_plugin import unit_kind
+
+        bundling = self._plugin(self.conf, "fixture-bundling")
+        layers_for = getattr(bundling, "layers_for", {}) if bundling else {}
+
+        def tree(some_units):
+            return [{"name": item.name, "kind": item.kind, "tests": item.tests, "bundle": item.bundle,
+                     "layers": list(item.layers),
+                     "children": tree(suites.children(item.key)) if describing.is_package_group(item.key) else []}
+                    for item in describing.describe(some_units, unit_kind, layers_for)]
+
+        with open(os.environ[PLAN_FILE_ENV], "w") as stream:
+            json.dump({"format": 1, "items": tree(units)}, stream, indent=1)
+        return units
 
     def select_shard(self, units):
         """The Django plugin's selection hook: keep this shard's units, in their order."""
