@@ -13,6 +13,7 @@ from django.test import SimpleTestCase, TestCase
 from django.test.runner import DiscoverRunner
 from django.test.testcases import _DatabaseFailure
 
+from nose_fastfixtures.database import safety
 from nose_fastfixtures.errors import ConfigError
 
 
@@ -114,12 +115,16 @@ class TestDatabases:
         self.reuse = reuse  # keep the databases between runs (nose_fastfixtures.database.reuse)
         self.old_config = None
         self.guarded = []
+        self.write_guard = None
 
     def setup(self, databases):
         """Create the test database of every alias in *databases* and run the system checks."""
         from django.core.management.base import SystemCheckError
 
         check_reachable(databases)
+        safety.check_settings(connections, databases)
+        self.write_guard = safety.WriteGuard(connections)
+        self.write_guard.install()
         serialized = {alias for alias, serialize in databases.items() if serialize}
         try:
             with fewer_full_collections():
@@ -170,3 +175,6 @@ class TestDatabases:
                 reuse.teardown_databases(old_config)
             else:
                 self.runner.teardown_databases(old_config)
+        if self.write_guard is not None:
+            self.write_guard.uninstall()
+            self.write_guard = None
