@@ -16,6 +16,7 @@ setup(
     long_description_content_type="text/x-rst",
     license="BSD-3-Clause",
     packages=find_packages(include=["nose_fastfixtures", "nose_fastfixtures.*"]),
+    package_data={"nose_fastfixtures.report": ["assets/*.css", "assets/*.js"]},
     python_requires=">=3.10",
     # pynose provides the `nose` package; the `nose` distribution itself is broken on
     # Python 3.10+ and would overwrite pynose's files, so it is never a dependency.
@@ -31,6 +32,8 @@ setup(
             "class-fixtures = nose_fastfixtures.plugins.class_fixtures:ClassFixturesPlugin",
             "fixture-bundling = nose_fastfixtures.plugins.fixture_bundling:FixtureBundlingPlugin",
             "reuse-db = nose_fastfixtures.plugins.reuse_db:ReuseDBPlugin",
+            "timeline = nose_fastfixtures.plugins.timeline:TimelinePlugin",
+            "time-report = nose_fastfixtures.plugins.time_report:TimeReportPlugin",
         ],
     },
     classifiers=[

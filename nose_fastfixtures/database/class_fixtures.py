@@ -21,6 +21,7 @@ from django.test import TestCase, TransactionTestCase
 from nose_fastfixtures.database import ledger
 from nose_fastfixtures.database.write_tracking import tracker
 from nose_fastfixtures.harness.patching import replace_class_attribute
+from nose_fastfixtures.planning.timeline import TIMELINE
 
 # Aliases whose database is known to be as Django's flush leaves it.
 _flushed = set()
@@ -70,6 +71,7 @@ class ClassFixtures:
 
     def __init__(self, cls):
         self.cls = cls
+        self.name = f"{cls.__module__}.{cls.__qualname__}"
         self.aliases = list(cls._databases_names(include_mirrors=False))
         self.record = None
         self.djangos_way = False
@@ -85,15 +87,17 @@ class ClassFixtures:
             for alias in self.aliases:
                 tracker().take(alias)
             sent_before = len(getattr(mail, "outbox", []))
-            self.record = ledger.load(self.cls.fixtures, self.aliases)
+            with TIMELINE.span("class-load", self.name):
+                self.record = ledger.load(self.cls.fixtures, self.aliases)
             self.mail = list(getattr(mail, "outbox", [])[sent_before:])
             return
-        for alias in self.aliases:
-            dirtied = tracker().take(alias)
-            if dirtied:
-                self.record.restore_loaded(alias, dirtied)
-                # loaddata would set them again (PostgreSQL's, the others have none to set)
-                self.record.reset_sequences(alias, dirtied)
+        with TIMELINE.span("restore", self.name):
+            for alias in self.aliases:
+                dirtied = tracker().take(alias)
+                if dirtied:
+                    self.record.restore_loaded(alias, dirtied)
+                    # loaddata would set them again (PostgreSQL's, the others have none to set)
+                    self.record.reset_sequences(alias, dirtied)
         # Django's per-test load would send them again into the fresh outbox.
         if self.mail and hasattr(mail, "outbox"):
             mail.outbox.extend(self.mail)
@@ -130,8 +134,9 @@ class ClassFixtures:
         """Remove the class's rows: the database is as it was before the class."""
         if self.record is not None:
             record, self.record = self.record, None
-            for alias in self.aliases:
-                record.unload(alias, tracker().take(alias))
+            with TIMELINE.span("class-unload", self.name):
+                for alias in self.aliases:
+                    record.unload(alias, tracker().take(alias))
 
 
 class FastFixtureTestCase(TransactionTestCase):

@@ -15,6 +15,7 @@ from django.test.testcases import _DatabaseFailure
 
 from nose_fastfixtures.database import safety
 from nose_fastfixtures.errors import ConfigError
+from nose_fastfixtures.planning.timeline import TIMELINE
 
 
 def test_kind(case):
@@ -127,7 +128,7 @@ class TestDatabases:
         self.write_guard.install()
         serialized = {alias for alias, serialize in databases.items() if serialize}
         try:
-            with fewer_full_collections():
+            with TIMELINE.span("db-setup"), fewer_full_collections():
                 if self.reuse:
                     from nose_fastfixtures.database import reuse
 
@@ -140,7 +141,8 @@ class TestDatabases:
             raise ConfigError(f"could not create the test databases: {exc}") from exc
         self.guard_unused(set(databases))
         try:
-            self.runner.run_checks(databases)
+            with TIMELINE.span("checks"):
+                self.runner.run_checks(databases)
         except SystemCheckError as exc:
             raise ConfigError(f"Django's system checks failed:\n{exc}") from exc
 
@@ -169,12 +171,13 @@ class TestDatabases:
         self.guarded = []
         if self.old_config is not None:
             old_config, self.old_config = self.old_config, None
-            if self.reuse:
-                from nose_fastfixtures.database import reuse
+            with TIMELINE.span("db-teardown"):
+                if self.reuse:
+                    from nose_fastfixtures.database import reuse
 
-                reuse.teardown_databases(old_config)
-            else:
-                self.runner.teardown_databases(old_config)
+                    reuse.teardown_databases(old_config)
+                else:
+                    self.runner.teardown_databases(old_config)
         if self.write_guard is not None:
             self.write_guard.uninstall()
             self.write_guard = None

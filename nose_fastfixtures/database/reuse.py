@@ -27,6 +27,7 @@ from nose_fastfixtures.database.reuse_state import (
 )
 from nose_fastfixtures.errors import ConfigError
 from nose_fastfixtures.planning import fingerprint
+from nose_fastfixtures.planning.timeline import TIMELINE
 
 
 def log(message):
@@ -394,7 +395,8 @@ class KeptDatabase:
             if self.connection.settings_dict["NAME"] != self.test_name or self.connection.in_atomic_block:
                 return  # the marker stays: the next run rebuilds
             try:
-                changed = self._restore()
+                with TIMELINE.span("freshness", self.alias):
+                    changed = self._restore()
                 self._write({"marker": {"changed": changed} if changed else None})
             except DatabaseError as exc:
                 if self.verbosity >= 2:

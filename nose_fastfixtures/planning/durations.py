@@ -20,7 +20,6 @@ Seconds, wall clock.
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,9 +86,9 @@ def save(path, durations):
     """Write *durations* to *path* atomically (a reader sees the old file or the new one)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with open(temporary, "w", encoding="utf-8") as stream:
             json.dump(durations.as_json(), stream, indent=1)
             stream.write("\n")
         os.replace(temporary, path)

@@ -12,15 +12,23 @@ from nose.suite import ContextSuiteFactory, LazySuite
 
 from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
 from nose_fastfixtures.harness import django_env, suites
+from nose_fastfixtures.harness.clock import process_started
 from nose_fastfixtures.harness.unittest_compat import (
     UnittestContextSuite,
     count_unexpected_successes,
     run_with_unittest_result,
 )
 from nose_fastfixtures.planning import labels, ordering
+from nose_fastfixtures.planning.timeline import TIMELINE
 
 # The other plugins of the suite that switch this one on.
-NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db")
+NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db", "time-report")
+
+
+def wants_django(options):
+    """Whether the run uses the Django plugin: asked for, or switched on by another plugin."""
+    return bool(getattr(options, "time_report_html", None)) or any(
+        getattr(options, "enable_plugin_" + name.replace("-", "_"), False) for name in ("django", *NEEDS_DJANGO))
 
 
 def is_module(name):
@@ -67,9 +75,7 @@ class DjangoPlugin(Plugin):
 
     def configure(self, options, conf):
         super().configure(options, conf)
-        wanted_by = [name for name in NEEDS_DJANGO
-                     if getattr(options, "enable_plugin_" + name.replace("-", "_"), False)]
-        self.enabled = bool(self.enabled or wanted_by)
+        self.enabled = wants_django(options)
         if not self.enabled:
             return
         self.settings_option = options.django_settings
@@ -93,9 +99,11 @@ class DjangoPlugin(Plugin):
             exit_with(UsageError(f"--django-shuffle takes a whole number, not {value!r}"))
 
     def begin(self):
+        TIMELINE.begin_run(process_started())
         try:
-            settings = django_env.choose_settings(self.settings_option, os.environ)
-            django_env.start_django(settings, self.conf.workingDir)
+            with TIMELINE.span("settings"):
+                settings = django_env.choose_settings(self.settings_option, os.environ)
+                django_env.start_django(settings, self.conf.workingDir)
         except FastFixturesError as error:
             exit_with(error)
         django_env.setup_test_environment()
@@ -120,12 +128,13 @@ class DjangoPlugin(Plugin):
         return suite
 
     def prepareTest(self, test):
-        units = suites.split_into_units(suites.materialize(test))
-        rng = None
-        if self.shuffle_seed is not None:
-            rng = random.Random(self.shuffle_seed)
-            sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
-        ordered = LazySuite(self._order(units, rng))
+        with TIMELINE.span("collect"):
+            units = suites.split_into_units(suites.materialize(test))
+            rng = None
+            if self.shuffle_seed is not None:
+                rng = random.Random(self.shuffle_seed)
+                sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
+            ordered = LazySuite(self._order(units, rng))
         self._setup_databases(ordered)
         return ordered
 
@@ -192,6 +201,10 @@ class DjangoPlugin(Plugin):
         count_unexpected_successes(result)
 
     def finalize(self, result):
+        self._teardown()
+
+    def finish_databases(self):
+        """Tear the test databases down now, before finalize (the time report measures it)."""
         self._teardown()
 
     def _teardown(self):

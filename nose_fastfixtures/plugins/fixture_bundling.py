@@ -9,6 +9,8 @@ from nose_fastfixtures.errors import FastFixturesError
 from nose_fastfixtures.harness import suites
 from nose_fastfixtures.harness.patching import replace_class_attribute
 from nose_fastfixtures.planning import bundling
+from nose_fastfixtures.planning.durations import layer_key
+from nose_fastfixtures.planning.timeline import TIMELINE
 
 
 def _has_own_fixtures(module):
@@ -149,10 +151,12 @@ class FixtureBundlingPlugin(Plugin):
             keep += 1
         while len(self.stack) > keep:
             names, layer_aliases, record = self.stack.pop()
-            for alias in layer_aliases:
-                record.unload(alias, like_rollback=True)
+            with TIMELINE.span("layer-unload", layer_key(layer_aliases, names)):
+                for alias in layer_aliases:
+                    record.unload(alias, like_rollback=True)
         for names in layers[keep:]:
-            record = ledger.load(list(names), aliases)
+            with TIMELINE.span("layer-load", layer_key(aliases, names)):
+                record = ledger.load(list(names), aliases)
             self.stack.append((names, aliases, record))
             self.loads += 1
             self.rows += record.rows_loaded

@@ -286,6 +286,45 @@ def bar_cleared_for_breakpoints(screen):
             sys.breakpointhook = original
 
 
+@contextmanager
+def others_output_kept_apart(screen):
+    """While tests run under the bar: what they print, warn or log goes on lines of its own.
+
+    ``sys.stdout``, ``sys.stderr`` (which ``print`` and ``warnings`` look up at each
+    call) and logging handlers already bound to either (Django's console handler) get
+    a ClearingStream for the time of the run; nose's output capture still replaces
+    ``sys.stdout`` around each test, and puts this one back.
+    """
+    if not screen.smart:
+        yield
+        return
+    originals = {"stdout": sys.stdout, "stderr": sys.stderr}
+    apart = {name: screens.ClearingStream(stream, screen) for name, stream in originals.items()}
+    handlers = [(handler, apart[name]) for handler in _stream_handlers()
+                for name, stream in originals.items() if handler.stream is stream]
+    sys.stdout, sys.stderr = apart["stdout"], apart["stderr"]
+    for handler, stream in handlers:
+        handler.setStream(stream)
+    try:
+        yield
+    finally:
+        for name, stream in originals.items():
+            if getattr(sys, name) is apart[name]:
+                setattr(sys, name, stream)
+        for handler, stream in handlers:
+            if handler.stream is stream:
+                handler.setStream(stream._stream)
+
+
+def _stream_handlers():
+    import logging
+
+    loggers = [logging.getLogger()] + [logger for logger in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(logger, logging.Logger)]
+    return {handler for logger in loggers for handler in logger.handlers
+            if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler)}
+
+
 def count_tests(test):
     """Load every test now (as Django's runner does) and count them, for the bar's total."""
     from nose.suite import FinalizingSuiteWrapper
@@ -322,7 +361,7 @@ class ProgressiveRunner(TextTestRunner):
         main_thread = _thread.get_ident()
         reporter.screen.start_ticker(lambda: not screens.debugger_active(main_thread))
         try:
-            with bar_cleared_for_breakpoints(reporter.screen):
+            with bar_cleared_for_breakpoints(reporter.screen), others_output_kept_apart(reporter.screen):
                 test(result)
         except KeyboardInterrupt:
             result.interrupted = True

@@ -69,6 +69,7 @@ class Screen:
         self.owed = False
         self.paused = False
         self.stopped = False
+        self.mid_line = False  # others wrote text not ended by a newline
         # A raw lock: a test that mocks threading or time cannot reach it.
         self.lock = _thread.allocate_lock()
 
@@ -88,10 +89,29 @@ class Screen:
             self.bar_shown = False
             self.last_draw = None
 
+    def write_through(self, stream, text):
+        """Write what others print (warnings, logging, ``print``) on a line of its own.
+
+        The bar goes first; if their text stops mid-line, the next line of ours starts
+        on a new one rather than gluing itself to theirs.
+        """
+        with self.lock:
+            self._clear()
+            stream.write(text)
+            stream.flush()
+            if text:
+                self.mid_line = not text.endswith("\n")
+
+    def _end_their_line(self):
+        if self.mid_line:
+            self.stream.write("\n")
+            self.mid_line = False
+
     def write_lines(self, styled_lines):
         """Print ``(style, text)`` lines above the bar."""
         with self.lock:
             self._clear()
+            self._end_their_line()
             for style, text in styled_lines:
                 for line in text.split("\n"):
                     self.stream.write(paint(line, style, self.color) + "\n")
@@ -117,6 +137,7 @@ class Screen:
                 self.last_draw = now
 
     def _draw(self, now):
+        self._end_their_line()
         self.stream.write(CLEAR_LINE + self.make_bar(self.width()))
         self.stream.flush()
         self.bar_shown = True
@@ -175,16 +196,22 @@ def debugger_active(thread_id):
 
 
 class ClearingStream:
-    """A stream for other plugins: the bar goes away before anything they write."""
+    """A stream that takes the bar away before anything written to it, and keeps it apart.
+
+    Given to other plugins for their reports, and put in place of ``sys.stdout`` and
+    ``sys.stderr`` while tests run on a terminal.
+    """
 
     def __init__(self, stream, screen):
         self._stream = stream
         self._screen = screen
 
     def write(self, text):
-        if text:
-            self._screen.clear()
-        self._stream.write(text)
+        self._screen.write_through(self._stream, text)
+        return len(text)
+
+    def writelines(self, lines):
+        self.write("".join(lines))
 
     def writeln(self, text=""):
         self.write(text + "\n")

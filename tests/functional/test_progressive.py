@@ -285,3 +285,45 @@ def test_bar_is_cleared_before_the_debugger_speaks(tmp_path, terminal):
     terminal.type("c")
     after = terminal.wait_for(r"^EXIT=\d")
     assert "FAIL: test_a_outcomes.py:Outcomes.test_fails" in after
+
+
+NOISY = '''
+    import logging
+    import sys
+    import time
+    import unittest
+    import warnings
+
+    console = logging.getLogger("noisy.console")
+    console.addHandler(logging.StreamHandler())  # bound to stderr before the run starts
+    console.propagate = False
+
+
+    class Noisy(unittest.TestCase):
+        def test_a_warns(self):
+            warnings.warn("careful now", UserWarning)
+            time.sleep(0.3)
+
+        def test_b_logs(self):
+            console.error("logged to the console")
+            time.sleep(0.3)
+
+        def test_c_writes_half_a_line(self):
+            sys.stderr.write("half a line")
+            time.sleep(0.3)
+
+        def test_d_prints(self):
+            print("printed")
+            time.sleep(0.3)
+'''
+
+
+def test_what_tests_print_warn_or_log_gets_lines_of_its_own(tmp_path, terminal):
+    write_suite(tmp_path, {"test_noisy.py": NOISY})
+    terminal.type("TERM=xterm nosetests --with-progressive -s -v --with-xunit test_noisy.py; echo EXIT=$?")
+    after = terminal.wait_for(r"^EXIT=\d")
+    lines = after.splitlines()
+    for line in ("logged to the console", "half a line", "printed", f"XML: {tmp_path / 'nosetests.xml'}"):
+        assert line in lines, after
+    assert re.search(r"^/\S+test_noisy\.py:\d+: UserWarning: careful", after, flags=re.M), after
+    assert not re.search(r"left\S", after), after  # nothing glued to the end of a bar

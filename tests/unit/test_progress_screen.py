@@ -171,3 +171,14 @@ def test_debugger_active_sees_frame_trace_functions():
         assert screens.debugger_active(me)
     finally:
         frame.f_trace = old
+
+
+def test_others_half_lines_are_ended_before_the_bar_comes_back():
+    screen, stream, clock = make_screen()
+    screen.progress(bar, plain)
+    ClearingStream(stream, screen).write("half")
+    clock.now = 1.0
+    screen.progress(bar, plain)
+    screen.write_lines([("plain", "ours")])
+    assert stream.getvalue() == CLEAR_LINE + "bar40" + CLEAR_LINE + "half" + "\n" + CLEAR_LINE + "bar40" \
+        + CLEAR_LINE + "ours\n"

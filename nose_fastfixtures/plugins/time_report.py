@@ -1,0 +1,108 @@
+"""``--with-time-report``: where the run's time went, what was saved, and what the suite could change."""
+
+import os
+import sys
+from inspect import isclass
+
+from nose.plugins import Plugin
+
+from nose_fastfixtures.errors import UsageError, exit_with
+from nose_fastfixtures.planning.timeline import TIMELINE
+
+class TimeReportPlugin(Plugin):
+    """At the end of the run, print time per phase, loaddata calls against Django's, the slowest
+    tests, classes and fixture sets, and suggestions; optionally an HTML page with a timeline."""
+
+    name = "time-report"
+    # Its report() tears the databases down first, so that their teardown is measured:
+    # after every plugin that reports on the run (they all come first, with higher scores).
+    score = 50
+
+    def options(self, parser, env):
+        super().options(parser, env)
+        parser.add_option(
+            "--time-report-html", dest="time_report_html", metavar="PATH",
+            default=env.get("NOSE_TIME_REPORT_HTML"),
+            help="also write the report with a timeline of the run as one self-contained HTML "
+                 "page to PATH (implies --with-time-report) [NOSE_TIME_REPORT_HTML]")
+        parser.add_option(
+            "--time-report-slowest", dest="time_report_slowest", metavar="N",
+            default=env.get("NOSE_TIME_REPORT_SLOWEST", "10"),
+            help="how many of the slowest tests, classes and fixture sets to list (default 10) "
+                 "[NOSE_TIME_REPORT_SLOWEST]")
+
+    def configure(self, options, conf):
+        super().configure(options, conf)
+        self.html_path = options.time_report_html or None
+        self.enabled = bool(self.enabled or self.html_path)
+        if not self.enabled:
+            return
+        self.slowest = self._count(options.time_report_slowest)
+        self.classes = {}  # class -> None, in the order they started
+        self.probes = None
+
+    @staticmethod
+    def _count(value):
+        try:
+            count = int(value)
+        except (TypeError, ValueError):
+            count = -1
+        if count < 0:
+            exit_with(UsageError(f"--time-report-slowest takes a whole number of 0 or more, not {value!r}"))
+        return count
+
+    def begin(self):
+        from nose_fastfixtures.harness.probes import Probes
+
+        self.probes = Probes(TIMELINE).install()
+
+    def startContext(self, context):
+        if isclass(context):
+            self.classes.setdefault(context, None)
+
+    def startTest(self, test):
+        from django.test import TestCase, TransactionTestCase
+
+        from nose_fastfixtures.harness.suites import unwrap
+
+        case = unwrap(test)
+        transactional = isinstance(case, TransactionTestCase) and not isinstance(case, TestCase)
+        self.probes.watch(case.id() if transactional else None)
+
+    def stopTest(self, test):
+        self.probes.watch(None)
+
+    def report(self, stream):
+        self._finish_databases()
+        self.probes.uninstall()
+        from nose_fastfixtures.harness import report_run
+
+        cwd = self.conf.workingDir or os.getcwd()
+        run = report_run.build(TIMELINE, list(self.classes), cwd, self._fast_hasher_option())
+        stream.write("\n" + "\n".join(report_run.text_lines(run, self.slowest)) + "\n")
+        if self.html_path:
+            try:
+                report_run.write_html(run, self.html_path, self.slowest)
+            except OSError as error:
+                sys.stderr.write(f"nose_fastfixtures: warning: could not write {self.html_path}: {error}\n")
+            else:
+                stream.write(f"time report page: {self.html_path}\n")
+
+    def _finish_databases(self):
+        from nose_fastfixtures.plugins.django_plugin import DjangoPlugin
+
+        for plugin in self.conf.plugins.plugins:
+            if isinstance(plugin, DjangoPlugin) and plugin.enabled:
+                plugin.finish_databases()
+
+    def _fast_hasher_option(self):
+        """The option to suggest for hashing: None when it is on or does not exist."""
+        options = self.conf.options
+        for dest in ("fast_password_hasher", "enable_plugin_fast_password_hasher"):
+            if hasattr(options, dest):
+                return None if getattr(options, dest) else "--fast-password-hasher"
+        return None
+
+    def finalize(self, result):
+        if self.probes is not None:
+            self.probes.uninstall()

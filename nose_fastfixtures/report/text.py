@@ -1,0 +1,74 @@
+"""The end-of-run text report: phases, loaddata calls, the slowest things, suggestions."""
+
+from nose_fastfixtures.report.analysis import slowest
+from nose_fastfixtures.report.suggestions import plural
+
+
+def seconds_cell(seconds):
+    return f"{seconds:.2f}s"
+
+
+def share(seconds, total):
+    return f"{100 * seconds / total:.1f}%" if total > 0 else "-"
+
+
+def table(rows, right=()):
+    """Rows of cells as aligned lines (columns in *right* aligned right), two spaces apart."""
+    if not rows:
+        return []
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return ["  ".join(cell.rjust(width) if column in right else cell.ljust(width)
+                      for column, (cell, width) in enumerate(zip(row, widths))).rstrip()
+            for row in rows]
+
+
+def phase_lines(analysis):
+    busy = sum(phase.seconds for phase in analysis.phases)
+    rows = [(phase.label, str(phase.spans) if phase.spans else "", seconds_cell(phase.seconds),
+             share(phase.seconds, busy)) for phase in analysis.phases]
+    lanes = len(analysis.lanes)
+    head = "time per phase" + (f" (summed over {lanes} workers)" if lanes > 1 else "") + ":"
+    return [head] + ["  " + line for line in table(rows, right=(1, 2, 3))]
+
+
+def loads_line(analysis):
+    return f"loaddata calls: {analysis.loads} (Django's runner: {analysis.djangos_loads})"
+
+
+def slowest_lines(title, pairs, count):
+    chosen = slowest(pairs, count)
+    if not chosen:
+        return []
+    rows = [(seconds_cell(seconds), name) for seconds, name in chosen]
+    return [f"slowest {title}:"] + ["  " + line for line in table(rows, right=(0,))]
+
+
+def fixture_set_label(entry):
+    """``default:customers+catalog (3 classes, 1 load)``."""
+    loads = f", {plural(entry.loads, 'layer load')}" if entry.loads else ""
+    return f"{entry.label} ({plural(entry.classes, 'class')}{loads})"
+
+
+def suggestion_lines(suggestions):
+    if not suggestions:
+        return ["suggestions: none"]
+    lines = ["suggestions:"]
+    for number, suggestion in enumerate(suggestions, 1):
+        lines.append(f"  {number}. {suggestion.text}")
+        if suggestion.files:
+            lines.append(f"     files: {', '.join(suggestion.files)}")
+    return lines
+
+
+def report_lines(analysis, suggestions, count=10):
+    """The whole report, *count* entries in each slowest list."""
+    lines = [f"time report: {seconds_cell(analysis.wall)} wall, {plural(len(analysis.tests), 'test')}, "
+             f"{plural(len(analysis.classes), 'class')}"]
+    lines += phase_lines(analysis)
+    lines.append(loads_line(analysis))
+    lines += slowest_lines("tests", [(t.seconds, t.name) for t in analysis.tests], count)
+    lines += slowest_lines("classes", [(s, name) for name, s in analysis.classes.items()], count)
+    lines += slowest_lines("fixture sets", [(f.seconds, fixture_set_label(f)) for f in analysis.fixture_sets],
+                           count)
+    lines += suggestion_lines(suggestions)
+    return lines
