@@ -32,6 +32,9 @@ BAD_VALUES = {
     "--progressive-color": ["sometimes"],
     "--progressive-interval": ["soon", "-1"],
     "--reuse-db": ["2", "yes"],
+    "--with-time-report": ["maybe"],
+    "--time-report-html": ["/nonexistent-folder/report.html"],
+    "--time-report-slowest": ["many", "-1"],
 }
 PLACES = ("flag", "env", "nose.cfg", "setup.cfg")
 LABEL = "support.tests.test_archive.ArchiveLookupTest"
@@ -75,7 +78,7 @@ def plan():
 
 
 def argv_for(name, place, value):
-    plugins = [*ALL_PLUGINS, "--with-progressive"]
+    plugins = [*ALL_PLUGINS, "--with-progressive", "--with-time-report"]
     plugins = [plugin for plugin in plugins if plugin != name]  # its bad value must decide
     if name == "--reuse-db":
         plugins.remove("--with-reuse-db")

@@ -61,6 +61,12 @@ if os.environ.get("CHAOS_BACKEND") == "sqlite-file":
 '''
 
 
+def _default_sigint():
+    # A campaign started in the background (cron, "&") has SIGINT ignored, and so would its
+    # children: Python keeps an inherited SIG_IGN, and the interrupts would hit nothing.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Lab:
     """The scratch project of one campaign and the commands that run in it."""
 
@@ -116,7 +122,8 @@ class Lab:
         stdout = tempfile.TemporaryFile(mode="w+", dir=self.logs)
         stderr = tempfile.TemporaryFile(mode="w+", dir=self.logs)
         process = subprocess.Popen(argv, cwd=cwd or self.sample, env=full_env, stdin=subprocess.DEVNULL,
-                                   stdout=stdout, stderr=stderr, text=True, start_new_session=True)
+                                   stdout=stdout, stderr=stderr, text=True, start_new_session=True,
+                                   preexec_fn=_default_sigint)
         process.chaos_files = (stdout, stderr)
         process.chaos_started = time.monotonic()
         return process
