@@ -20,7 +20,8 @@ setup(
     python_requires=">=3.10",
     # pynose provides the `nose` package; the `nose` distribution itself is broken on
     # Python 3.10+ and would overwrite pynose's files, so it is never a dependency.
-    install_requires=["pynose>=1.5", "Django>=5.2"],
+    # tblib: tracebacks that cross from worker processes to the parent (as Django's --parallel).
+    install_requires=["pynose>=1.5", "Django>=5.2", "tblib>=3"],
     extras_require={
         "postgresql": ["psycopg[binary]>=3.1"],
         "mysql": ["mysqlclient>=2.2"],
@@ -32,6 +33,7 @@ setup(
             "class-fixtures = nose_fastfixtures.plugins.class_fixtures:ClassFixturesPlugin",
             "fixture-bundling = nose_fastfixtures.plugins.fixture_bundling:FixtureBundlingPlugin",
             "reuse-db = nose_fastfixtures.plugins.reuse_db:ReuseDBPlugin",
+            "parallel = nose_fastfixtures.plugins.parallel:ParallelPlugin",
             "timeline = nose_fastfixtures.plugins.timeline:TimelinePlugin",
             "time-report = nose_fastfixtures.plugins.time_report:TimeReportPlugin",
         ],

@@ -117,6 +117,9 @@ class TestDatabases:
         self.old_config = None
         self.guarded = []
         self.write_guard = None
+        self.aliases = ()
+        self.clones = 0        # workers with a clone of every test database (parallel runs)
+        self.worker_clones = []  # in a worker: its kept clones, finished at its end
 
     def setup(self, databases):
         """Create the test database of every alias in *databases* and run the system checks."""
@@ -126,6 +129,7 @@ class TestDatabases:
         safety.check_settings(connections, databases)
         self.write_guard = safety.WriteGuard(connections)
         self.write_guard.install()
+        self.aliases = tuple(databases)
         serialized = {alias for alias, serialize in databases.items() if serialize}
         try:
             with TIMELINE.span("db-setup"), fewer_full_collections():
@@ -165,6 +169,55 @@ class TestDatabases:
                 setattr(connection, name, _DatabaseFailure(original, message))
                 self.guarded.append((connection, name, original))
 
+    def clone_for_workers(self, count):
+        """One clone of every test database for each of *count* workers, with Django's cloning.
+
+        Called in the parent after ``setup`` (the project's own set-up included), before
+        the workers start. Under reuse the clones are kept, and reused while they match
+        the kept database. Server connections are closed: forked workers must not share one.
+        """
+        verbosity = self.runner.verbosity
+        with TIMELINE.span("db-clone"):
+            if self.reuse:
+                from nose_fastfixtures.database import reuse_clones
+
+                reuse_clones.clone_for_workers(self.old_config, count, verbosity)
+            else:
+                for connection, _old_name, first in self.old_config:
+                    for number in range(1, count + 1):
+                        if first:
+                            connection.creation.clone_test_db(suffix=str(number), verbosity=verbosity)
+        self.clones = count
+        connections.close_all()  # an in-memory SQLite database stays open, and forks with the worker
+
+    def use_worker_clone(self, number):
+        """In worker *number*: every alias the tests use on that worker's clone (Django's ``_init_worker``)."""
+        for alias in self.aliases:
+            connections[alias].creation.setup_worker_connection(number)
+        if self.reuse:
+            from nose_fastfixtures.database import reuse_clones
+
+            self.worker_clones = reuse_clones.start_worker(self.old_config, number, self.runner.verbosity)
+
+    def finish_worker_clone(self):
+        """In a worker, at its end: its kept clones left as fresh as the kept database."""
+        if self.worker_clones:
+            from nose_fastfixtures.database import reuse_clones
+
+            clones, self.worker_clones = self.worker_clones, []
+            with TIMELINE.span("freshness", "clones"):
+                reuse_clones.finish_worker(clones)
+
+    def _drop_clones(self, old_config):
+        """Drop the workers' clones, unless reuse keeps them."""
+        count, self.clones = self.clones, 0
+        if self.reuse:
+            return
+        for connection, _old_name, first in old_config:
+            for number in range(1, count + 1):
+                if first:
+                    connection.creation.destroy_test_db(suffix=str(number), verbosity=self.runner.verbosity)
+
     def teardown(self):
         for connection, name, original in reversed(self.guarded):
             setattr(connection, name, original)
@@ -172,6 +225,7 @@ class TestDatabases:
         if self.old_config is not None:
             old_config, self.old_config = self.old_config, None
             with TIMELINE.span("db-teardown"):
+                self._drop_clones(old_config)
                 if self.reuse:
                     from nose_fastfixtures.database import reuse
 

@@ -217,6 +217,7 @@ class KeptDatabase:
         self.keep_path = keep_file_for(connection.settings_dict) if self.in_memory else None
         self.target = self.keep_path or self.test_name
         self.decision = None
+        self.fingerprint = None  # today's schema fingerprint, once prepared
         self.fresh = None
         self.copies = {}
         self.lock = None
@@ -241,15 +242,19 @@ class KeptDatabase:
             self.lock = None
 
     # -- reading the kept state
-    def read_state(self):
-        """The stored entries (``{}`` if the database exists without them), or None if there is no database."""
+    def read_state(self, name=None):
+        """The stored entries (``{}`` if the database exists without them), or None if there is no database.
+
+        *name*: another database of the same server or folder (a worker's clone).
+        """
         from django.db import DatabaseError
 
         if self.vendor == "sqlite":
-            if not os.path.exists(self.target) or os.path.getsize(self.target) == 0:
+            path = name or self.target
+            if not os.path.exists(path) or os.path.getsize(path) == 0:
                 return None
             try:
-                reader = _sqlite_read_only(self.target)
+                reader = _sqlite_read_only(path)
                 try:
                     rows = reader.execute(f"SELECT entry, content FROM {TABLE}").fetchall()
                 finally:
@@ -257,7 +262,7 @@ class KeptDatabase:
             except sqlite3.Error:
                 return {}
             return {entry: json.loads(content) for entry, content in rows}
-        reader = type(self.connection)({**self.connection.settings_dict, "NAME": self.test_name,
+        reader = type(self.connection)({**self.connection.settings_dict, "NAME": name or self.test_name,
                                         "OPTIONS": dict(self.connection.settings_dict.get("OPTIONS", {}))},
                                        alias=self.alias)
         try:
@@ -357,7 +362,7 @@ class KeptDatabase:
         self.check_safe()
         if self.in_memory:
             remove_stale_copies(self.keep_path)  # a run killed while saving it
-        new = inputs.fingerprint(self.connection.settings_dict)
+        new = self.fingerprint = inputs.fingerprint(self.connection.settings_dict)
         stored = self.read_state()
         decision = fingerprint.classify(None if stored is None else stored.get("fingerprint"), new)
         if stored is not None and "fingerprint" not in stored:
@@ -407,17 +412,22 @@ class KeptDatabase:
             self.release()
 
     def _restore(self):
-        """Restore and verify against the fresh digests; returns what still differs."""
-        restore_sequences(self.connection, self.fresh)
-        changed = fingerprint.changed_tables(self.fresh, table_digests(self.connection))
-        tables = restorable(changed, self.fresh)
-        if changed and tables is not None:
-            restore_rows(self.connection, tables, self.copies)
-            restore_sequences(self.connection, self.fresh)
-            changed = fingerprint.changed_tables(self.fresh, table_digests(self.connection))
-            if not changed and self.verbosity >= 2:
-                log(f"reuse-db: {self.alias}: put back the freshly migrated rows of {fingerprint.names(tables)}")
-        return changed
+        return restore_fresh(self.connection, self.fresh, self.copies, self.verbosity)
+
+
+def restore_fresh(connection, fresh, copies, verbosity):
+    """Restore *connection*'s rows and sequences and verify them against the fresh digests;
+    returns what still differs."""
+    restore_sequences(connection, fresh)
+    changed = fingerprint.changed_tables(fresh, table_digests(connection))
+    tables = restorable(changed, fresh)
+    if changed and tables is not None:
+        restore_rows(connection, tables, copies)
+        restore_sequences(connection, fresh)
+        changed = fingerprint.changed_tables(fresh, table_digests(connection))
+        if not changed and verbosity >= 2:
+            log(f"reuse-db: {connection.alias}: put back the freshly migrated rows of {fingerprint.names(tables)}")
+    return changed
 
 
 def setup_databases(aliases, serialized_aliases, verbosity):

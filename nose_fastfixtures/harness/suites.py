@@ -31,9 +31,12 @@ def iter_tests(suite):
         yield from iter_tests(child)
 
 
-def _is_generator_suite(suite):
+def is_generator_suite(suite):
     """Nose marks the suite of a test generator as one that cannot be split."""
     return isinstance(suite, ContextSuite) and not suite.can_split
+
+
+_is_generator_suite = is_generator_suite
 
 
 def unwrap(test):

@@ -103,3 +103,19 @@ def merge(paths, warn):
     for path in paths:
         merged = merged.updated(load(path, warn))
     return merged
+
+
+def main(argv=None):
+    """``python -m nose_fastfixtures.planning.durations merge OUTPUT INPUT...``: one file from the shards'."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 3 or args[0] != "merge":
+        sys.stderr.write("usage: python -m nose_fastfixtures.planning.durations merge OUTPUT INPUT...\n")
+        return 2
+    save(args[1], merge(args[2:], warn=lambda message: sys.stderr.write(f"warning: {message}\n")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -87,6 +87,8 @@ class DjangoPlugin(Plugin):
         conf.getTestCaseNamesCompat = True
         self.order_hooks = []     # fixture bundling plans its own order
         self.teardown_hooks = []  # ...and removes its layers before the databases go
+        self.selection_hooks = []  # --shard keeps its part of the ordered units
+        self.run_hook = None       # --processes: a suite that runs the ordered units in workers
         self.databases = None
 
     @staticmethod
@@ -134,8 +136,17 @@ class DjangoPlugin(Plugin):
             if self.shuffle_seed is not None:
                 rng = random.Random(self.shuffle_seed)
                 sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
-            ordered = LazySuite(self._order(units, rng))
+            ordered_units = self._order(units, rng)
+        for select in self.selection_hooks:
+            ordered_units = select(ordered_units)
+        ordered = LazySuite(ordered_units)
         self._setup_databases(ordered)
+        if self.run_hook is not None:
+            try:
+                return self.run_hook(ordered_units, self.databases) or ordered
+            except FastFixturesError as error:
+                self._teardown()
+                exit_with(error)
         return ordered
 
     def _order(self, units, rng):

@@ -164,6 +164,14 @@ class FixtureBundlingPlugin(Plugin):
     def unload_all(self):
         self._stack_up([], ())
 
+    def parallel_stats(self):
+        """What a worker loaded, for the parent to add up (parallel runs)."""
+        return {"loads": self.loads, "rows": self.rows}
+
+    def add_parallel_stats(self, stats):
+        self.loads += stats.get("loads", 0)
+        self.rows += stats.get("rows", 0)
+
     def report(self, stream):
         stream.write(f"fixture loads: {self.loads} (Django's runner: {self.djangos_loads}), "
                      f"rows loaded: {self.rows:,}\n")

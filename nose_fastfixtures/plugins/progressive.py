@@ -131,7 +131,9 @@ class Reporter:
         self.show_progress(plain=False)
 
     def test_stopped(self, test):
-        seconds = time.monotonic() - self.current_started if self.current is test else None
+        seconds = getattr(test, "parallel_seconds", None)  # measured by a worker, replayed here
+        if seconds is None and self.current is test:
+            seconds = time.monotonic() - self.current_started
         self.tally.finished(test, seconds)
         self.current = None
         self.show_progress()

@@ -2,12 +2,12 @@
 
 import os
 import sys
-from inspect import isclass
 
 from nose.plugins import Plugin
 
 from nose_fastfixtures.errors import UsageError, exit_with
 from nose_fastfixtures.planning.timeline import TIMELINE
+
 
 class TimeReportPlugin(Plugin):
     """At the end of the run, print time per phase, loaddata calls against Django's, the slowest
@@ -17,6 +17,9 @@ class TimeReportPlugin(Plugin):
     # Its report() tears the databases down first, so that their teardown is measured:
     # after every plugin that reports on the run (they all come first, with higher scores).
     score = 50
+    # Under --processes its startTest/stopTest watch writes where the tests run (its probes are
+    # forked with the worker); its report() runs in the parent, over every worker's spans.
+    parallel_role = "worker"
 
     def options(self, parser, env):
         super().options(parser, env)
@@ -38,7 +41,6 @@ class TimeReportPlugin(Plugin):
         if not self.enabled:
             return
         self.slowest = self._count(options.time_report_slowest)
-        self.classes = {}  # class -> None, in the order they started
         self.probes = None
 
     @staticmethod
@@ -55,10 +57,6 @@ class TimeReportPlugin(Plugin):
         from nose_fastfixtures.harness.probes import Probes
 
         self.probes = Probes(TIMELINE).install()
-
-    def startContext(self, context):
-        if isclass(context):
-            self.classes.setdefault(context, None)
 
     def startTest(self, test):
         from django.test import TestCase, TransactionTestCase
@@ -78,7 +76,7 @@ class TimeReportPlugin(Plugin):
         from nose_fastfixtures.harness import report_run
 
         cwd = self.conf.workingDir or os.getcwd()
-        run = report_run.build(TIMELINE, list(self.classes), cwd, self._fast_hasher_option())
+        run = report_run.build(TIMELINE, cwd, self._fast_hasher_option())
         stream.write("\n" + "\n".join(report_run.text_lines(run, self.slowest)) + "\n")
         if self.html_path:
             try:

@@ -33,6 +33,16 @@ def _test_id(test):
         return str(test)
 
 
+def durations_file_name(options):
+    """``durations.json``; a CI shard keeps its own (``durations-shard-2-of-3.json``), so that
+    every shard plans from the same file, and the shards' files are merged for the next run."""
+    shard = getattr(options, "shard", None)
+    if shard:
+        index, count = (part.strip() for part in str(shard).split("/"))
+        return f"durations-shard-{index}-of-{count}.json"
+    return "durations.json"
+
+
 class TimelinePlugin(Plugin):
     """Measure classes and tests into the run's timeline; keep the durations for the next run."""
 
@@ -108,7 +118,7 @@ class TimelinePlugin(Plugin):
             sys.stderr.write(f"nose_fastfixtures: warning: {message}\n")
 
         try:
-            path = cache_dir(self.conf.workingDir or os.getcwd()) / "durations.json"
+            path = cache_dir(self.conf.workingDir or os.getcwd()) / durations_file_name(self.conf.options)
             durations.save(path, durations.load(path, warn).updated(measured))
         except OSError as error:  # a read-only checkout still runs its tests
             warn(f"could not keep the measured durations: {error}")

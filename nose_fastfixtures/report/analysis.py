@@ -83,6 +83,7 @@ class Analysis:
     class_loads: dict = field(default_factory=dict)    # class name -> seconds in its own loaddata calls
     class_hashing: dict = field(default_factory=dict)  # class name -> seconds hashing passwords
     layer_loads: dict = field(default_factory=dict)    # layer name -> seconds loading it (bundling)
+    hashers: dict = field(default_factory=dict)        # hasher algorithm -> seconds (nested calls twice)
     fixture_sets: list = field(default_factory=list)
     loads: int = 0                   # loaddata calls made
     djangos_loads: int = 0           # loaddata calls Django's runner would have made
@@ -278,6 +279,7 @@ def analyse(spans, classes, wall=None):
         class_loads=inside_classes(spans, (LOADDATA,)),
         class_hashing=inside_classes(spans, (HASHING,)),
         layer_loads=seconds_by_name(spans, LAYER_LOAD),
+        hashers=seconds_by_name(spans, HASHING),
         fixture_sets=fixture_set_times(spans, classes, seconds_by_class),
         loads=sum(1 for span in spans if span.kind == LOADDATA),
         djangos_loads=djangos_loaddata_calls(classes, tests),

@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 
 from nose_fastfixtures.report import analysis as a
+from nose_fastfixtures.report.suggestions import plural
 from nose_fastfixtures.report.text import fixture_set_label, loads_line, seconds_cell, share
 
 ASSETS = Path(__file__).parent / "assets"
@@ -68,9 +69,12 @@ def _table(head, rows, numeric=()):
     return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _legend():
-    items = [(kind, color) for kind, color in COLORS.items()] + [
-        (f"test: {outcome}", color) for outcome, color in OUTCOMES.items() if outcome]
+def _legend(spans):
+    """Colours of the kinds and test outcomes this run has."""
+    kinds = {span.kind for span in spans}
+    outcomes = {span.outcome or "" for span in spans if span.kind == a.TEST}
+    items = [(kind, color) for kind, color in COLORS.items() if kind in kinds] + [
+        (f"test: {outcome or 'unknown'}", color) for outcome, color in OUTCOMES.items() if outcome in outcomes]
     return "".join(f'<span><i style="background:{color}"></i>{escape(label)}</span>' for label, color in items)
 
 
@@ -103,8 +107,11 @@ def _sections(analysis, suggestions, count):
 def render(spans, analysis, suggestions, title="nose_fastfixtures time report", count=10, lane_names=None):
     """The whole page as a string."""
     data = page_data(spans, lane_names)
-    summary = (f"{seconds_cell(analysis.wall)} wall, {len(analysis.tests)} tests, "
-               f"{len(analysis.classes)} classes, {len(data['lanes'])} lane(s)")
+    lanes = len(data["lanes"])
+    summary = (f"{seconds_cell(analysis.wall)} wall, {plural(len(analysis.tests), 'test')}, "
+               f"{plural(len(analysis.classes), 'class')}, "
+               + ("one lane (a serial run)" if lanes == 1 else f"one lane each for the main process and "
+                                                            f"{plural(lanes - 1, 'worker')}"))
     css = (ASSETS / "page.css").read_text(encoding="utf-8")
     script = (ASSETS / "page.js").read_text(encoding="utf-8")
     return f"""<!DOCTYPE html>
@@ -120,7 +127,7 @@ def render(spans, analysis, suggestions, title="nose_fastfixtures time report", 
 <body>
 <h1>{escape(title)}</h1>
 <p class="summary">{escape(summary)}</p>
-<div class="legend">{_legend()}</div>
+<div class="legend">{_legend(spans)}</div>
 <div class="controls"><label>zoom <input id="zoom" type="range" min="1" max="60" step="1" value="1"></label>
 hover a bar for its name and times</div>
 <div id="scroller"><div id="timeline"></div></div>

@@ -27,7 +27,8 @@ def phase_lines(analysis):
     rows = [(phase.label, str(phase.spans) if phase.spans else "", seconds_cell(phase.seconds),
              share(phase.seconds, busy)) for phase in analysis.phases]
     lanes = len(analysis.lanes)
-    head = "time per phase" + (f" (summed over {lanes} workers)" if lanes > 1 else "") + ":"
+    head = "time per phase" + (f" (summed over the main process and {plural(lanes - 1, 'worker')})"
+                               if lanes > 1 else "") + ":"
     return [head] + ["  " + line for line in table(rows, right=(1, 2, 3))]
 
 

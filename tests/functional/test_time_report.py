@@ -24,16 +24,12 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 
 class QuickerPBKDF2(PBKDF2PasswordHasher):
-    iterations = 200_000
+    iterations = 400_000
 '''
 SETTINGS = '\nPASSWORD_HASHERS = ["shop.hashers.QuickerPBKDF2"]\n'
 
-TRIGGERS = '''
-    import socket
-    import threading
-    import time
-
-    from django.contrib.auth.hashers import check_password, make_password
+# Two TestCase classes sharing a fixture set: nothing to suggest for them.
+SHARED = '''
     from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
     from shop.models import Item
@@ -51,6 +47,14 @@ TRIGGERS = '''
 
         def test_three(self):
             self.assertEqual(Item.objects.count(), 3)
+'''
+
+TRIGGERS = SHARED + '''
+    import socket
+    import threading
+    import time
+
+    from django.contrib.auth.hashers import check_password, make_password
 
 
     class Orders(TestCase):
@@ -110,24 +114,7 @@ TRIGGERS = '''
             self.assertEqual(Item.objects.filter(name="item 1").count(), 1)
 '''
 
-CLEAN = '''
-    from django.test import TestCase, TransactionTestCase
-
-    from shop.models import Item
-
-
-    class CatalogA(TestCase):
-        fixtures = ["base", "catalog"]
-
-        def test_three(self):
-            self.assertEqual(Item.objects.count(), 3)
-
-
-    class CatalogB(TestCase):
-        fixtures = ["base", "catalog"]
-
-        def test_three(self):
-            self.assertEqual(Item.objects.count(), 3)
+CLEAN = SHARED + '''
 
 
     class Writer(TransactionTestCase):
@@ -192,7 +179,7 @@ def test_numbers_and_suggestions_of_a_run_with_known_phases(tmp_path, backend):
 
     found = suggestions_of(out)
     assert len(found) == 7, found
-    assert "(most in shop.tests.test_suite.Passwords)" in find_one(found, "password hashing took")
+    assert "(most in shop.tests.test_suite.Passwords)" in find_one(found, "password hashing (pbkdf2_sha256) took")
     assert "test_sleeps slept 0.3" in find_one(found, f"{prefix}Sleeper:")
     assert "test_waits_for_a_server waited 0.2" in find_one(found, f"{prefix}Network:")
     assert "never wrote to a database" in find_one(found, f"{prefix}ReadOnly is a TransactionTestCase")
@@ -227,6 +214,19 @@ HOVER = """(function () {
             return data.spans[Number(bar.getAttribute("data-i"))][1] === "test"; }).length,
           tip: document.getElementById("tip").textContent};
 }())"""
+
+
+def test_a_parallel_run_has_a_lane_per_worker_and_watches_writes_in_the_workers(tmp_path):
+    root = project(tmp_path, TRIGGERS)
+    page = tmp_path / "page.html"
+    run = run_nose(cwd=root, env=backend_env("sqlite"), args=[
+        "--time-report-html", str(page), "--processes=2", "--with-class-fixtures"])
+    assert run.returncode == 0, run.output
+    assert "time per phase (summed over the main process and 2 workers):" in run.output
+    found = suggestions_of(run.output)
+    assert find_one(found, "shop.tests.test_suite.ReadOnly is a TransactionTestCase")
+    assert not [text for text in found if "AWriter" in text], found
+    check_page_in_a_browser(page, lanes=3)
 
 
 def test_a_suite_with_nothing_to_change_gets_no_suggestion(tmp_path):

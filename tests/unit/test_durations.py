@@ -42,3 +42,12 @@ def test_merging_shards_keeps_every_measurement_and_later_ones_win(tmp_path):
     d.save(second, d.Durations(tests={"b": 3.0, "c": 4.0}, classes={"K": 5.0}))
     merged = d.merge([first, second, tmp_path / "missing.json"], warn=pytest.fail)
     assert merged == d.Durations(tests={"a": 1.0, "b": 3.0, "c": 4.0}, classes={"K": 5.0})
+
+
+def test_the_merge_command_writes_one_file_from_the_shards(tmp_path):
+    first, second, out = tmp_path / "1.json", tmp_path / "2.json", tmp_path / "out" / "durations.json"
+    d.save(first, d.Durations(classes={"A": 1.0}))
+    d.save(second, d.Durations(classes={"B": 2.0}))
+    assert d.main(["merge", str(out), str(first), str(second)]) == 0
+    assert d.load(out, warn=pytest.fail) == d.Durations(classes={"A": 1.0, "B": 2.0})
+    assert d.main(["merge", str(out)]) == 2

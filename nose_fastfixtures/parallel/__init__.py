@@ -1,0 +1,1 @@
+"""Parallel runs: worker processes on cloned test databases, and results replayed in the parent."""

@@ -1,0 +1,126 @@
+"""``--processes=N`` and ``--shard=K/N`` under ``--with-django``: workers on cloned test databases, CI shards.
+
+``--processes`` is nose's own option (``NOSE_PROCESSES``, ``processes = N`` in
+``[nosetests]``); with ``--with-django`` this plugin runs the workers instead of nose's
+multiprocess plugin, which cannot share Django's test databases. Without
+``--with-django`` nose behaves as before.
+"""
+
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+
+from nose.plugins import Plugin
+
+from nose_fastfixtures.errors import UsageError, exit_with
+from nose_fastfixtures.harness.cache_dir import NAME as CACHE_DIR
+from nose_fastfixtures.planning import durations, scheduling
+
+DURATIONS_FILE = "durations.json"
+
+
+def parse_processes(value, cpu_count):
+    """nose's ``--processes`` value as a worker count: 0 or 1 serial, negative one per core."""
+    try:
+        count = int(value or 0)
+    except (TypeError, ValueError):
+        raise UsageError(f"--processes takes a whole number, not {value!r}") from None
+    return cpu_count() if count < 0 else count
+
+
+class ParallelPlugin(Plugin):
+    """Run a Django suite in worker processes, one cloned test database each; or one CI shard of it."""
+
+    name = "parallel"
+    score = 900  # configured after nose's multiprocess plugin (1000), which it switches off
+
+    def options(self, parser, env):
+        parser.add_option(
+            "--shard", dest="shard", metavar="K/N", default=env.get("NOSE_SHARD"),
+            help="with --with-django: run only the K-th of N parts of the suite, balanced by measured "
+                 "time, the same on every machine (a CI matrix) [NOSE_SHARD]")
+
+    def configure(self, options, conf):
+        from nose_fastfixtures.plugins.django_plugin import wants_django
+
+        self.conf = conf
+        self.enabled = False
+        if not wants_django(options):
+            return
+        try:
+            self.processes = parse_processes(getattr(options, "multiprocess_workers", 0),
+                                             multiprocessing.cpu_count)
+            self.shard = scheduling.parse_shard(options.shard) if options.shard else None
+        except ValueError as error:
+            exit_with(UsageError(str(error)))
+        except UsageError as error:
+            exit_with(error)
+        # Ours runs the workers under --with-django: nose's multiprocess plugin is kept off,
+        # whichever of the two nose configures first.
+        options.multiprocess_workers = 0
+        multiprocess = self._plugin(conf, "multiprocess")
+        if multiprocess is not None:
+            multiprocess.enabled = False
+        if getattr(options, "collect_only", False):
+            self.processes = 1
+        if self.processes > 1:
+            self._check_can_fork(options)
+        self.enabled = self.processes > 1 or self.shard is not None
+
+    @staticmethod
+    def _plugin(conf, name):
+        return next((p for p in conf.plugins.plugins if getattr(p, "name", None) == name), None)
+
+    def _check_can_fork(self, options):
+        if getattr(options, "debugBoth", False) or getattr(options, "debugErrors", False) \
+                or getattr(options, "debugFailures", False):
+            exit_with(UsageError("you cannot use --pdb with parallel tests; pass --processes=1 to use it"))
+        if "fork" not in multiprocessing.get_all_start_methods():
+            exit_with(UsageError("--processes needs fork(), which this platform lacks; "
+                                 "pass --processes=1"))
+
+    def begin(self):
+        django = self._plugin(self.conf, "django")
+        if self.shard is not None:
+            django.selection_hooks.append(self.select_shard)
+        if self.processes > 1:
+            django.run_hook = self.run_in_parallel
+
+    # -- planning
+    def _items(self, units):
+        from nose_fastfixtures.parallel.units import describe
+        from nose_fastfixtures.plugins.django_plugin import unit_kind
+
+        bundling = self._plugin(self.conf, "fixture-bundling")
+        return describe(units, unit_kind, getattr(bundling, "layers_for", {}) if bundling else {})
+
+    def _estimator(self, items):
+        path = Path(self.conf.workingDir or os.getcwd()) / CACHE_DIR / DURATIONS_FILE
+        measured = durations.load(path, warn=lambda message: sys.stderr.write(f"nose_fastfixtures: {message}\n"))
+        return scheduling.Estimator.from_durations(items, measured.classes, measured.layers)
+
+    def select_shard(self, units):
+        """The Django plugin's selection hook: keep this shard's units, in their order."""
+        items = self._items(units)
+        index, count = self.shard
+        chosen = scheduling.shard(items, self._estimator(items), index, count)
+        if self.conf.verbosity >= 1:
+            tests = sum(item.tests for item in chosen)
+            sys.stderr.write(f"shard {index}/{count}: {tests} of {sum(item.tests for item in items)} tests\n")
+        return [units[item.key] for item in chosen]
+
+    def run_in_parallel(self, units, databases):
+        """The Django plugin's run hook: the suite that runs *units* in workers, or None for serial."""
+        from nose_fastfixtures.parallel.engine import ParallelSuite
+
+        items = self._items(units)
+        work_units = scheduling.plan(items, self._estimator(items), self.processes)
+        count = min(self.processes, len(work_units))
+        if count <= 1:
+            return None
+        django = self._plugin(self.conf, "django")
+        databases.clone_for_workers(count)
+        suite = ParallelSuite(units, work_units, count, self.conf, databases, django.teardown_hooks)
+        suite.start()
+        return suite

@@ -1,0 +1,314 @@
+"""``--processes=N`` and ``--shard=K/N`` from the outside: outcomes as Django's serial runner gives them,
+kept clones, a worker killed, Ctrl-C, reporters fed by workers.
+
+One small generated project holds the patterns that matter for workers: fixture
+bundles, TransactionTestCase classes, a failing class fixture, a module fixture,
+failures, errors, skips, expected failures, subtests, an exception that cannot be
+pickled, captured output. Django's runner runs it once per backend (the oracle).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+
+import pytest
+
+from tests.helpers.backends import backend_env, drop_kept_databases
+from tests.helpers.oracle import ROOT, compare, run_django, run_nose
+from tests.helpers.projects import make_project
+
+ITEMS = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in range(1, 6)])
+MORE = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"more {pk}"}} for pk in range(6, 9)])
+
+BUNDLES = '''
+    import unittest
+
+    from django.test import TestCase
+
+    from shop.models import Item
+
+
+    class Odd(Exception):
+        """An exception that does not pickle back (its __init__ wants two arguments)."""
+
+        def __init__(self, first, second):
+            super().__init__(f"{first} and {second}")
+
+
+    class ItemsA(TestCase):
+        fixtures = ["items"]
+
+        def test_five(self):
+            self.assertEqual(Item.objects.count(), 5)
+
+        def test_new_row_gets_the_next_key(self):
+            self.assertEqual(Item.objects.create(name="new").pk, 6)
+
+        def test_fails(self):
+            print("printed by a failing test")
+            self.assertEqual(Item.objects.count(), 4)
+
+
+    class ItemsB(TestCase):
+        fixtures = ["items"]
+
+        def test_errors(self):
+            raise KeyError("boom")
+
+        def test_odd_error(self):
+            raise Odd("this", "that")
+
+        @unittest.skip("not today")
+        def test_skipped(self):
+            pass
+
+        @unittest.expectedFailure
+        def test_expected_failure(self):
+            self.assertEqual(1, 2)
+
+        def test_subtests(self):
+            for number in range(3):
+                with self.subTest(number=number):
+                    self.assertLess(number, 2)
+
+
+    class ItemsAndMore(TestCase):
+        fixtures = ["items", "more"]
+
+        def test_eight(self):
+            self.assertEqual(Item.objects.count(), 8)
+
+        def test_new_row_gets_the_next_key(self):
+            self.assertEqual(Item.objects.create(name="new").pk, 9)
+
+
+    class NoFixtures(TestCase):
+        def test_empty(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
+    class BrokenSetUpClass(TestCase):
+        @classmethod
+        def setUpClass(cls):
+            raise RuntimeError("setUpClass fails")
+
+        def test_never_runs(self):
+            pass
+'''
+
+TRANSACTIONS = '''
+    from django.test import TransactionTestCase
+
+    from shop.models import Item
+
+
+    class Committed(TransactionTestCase):
+        fixtures = ["items"]
+
+        def test_write(self):
+            Item.objects.create(name="committed")
+            self.assertEqual(Item.objects.count(), 6)
+
+        def test_sees_only_the_fixture(self):
+            self.assertEqual(Item.objects.count(), 5)
+
+
+    class Empty(TransactionTestCase):
+        def test_nothing_left_behind(self):
+            self.assertEqual(Item.objects.count(), 0)
+'''
+
+MODULE_FIXTURE = '''
+    from django.test import TestCase
+
+    from shop.models import Item
+
+    STATE = []
+
+
+    def setUpModule():
+        STATE.append("set up")
+
+
+    class InsideModuleFixture(TestCase):
+        def test_module_was_set_up(self):
+            self.assertEqual(STATE, ["set up"])
+
+        def test_database(self):
+            Item.objects.create(name="x")
+            self.assertEqual(Item.objects.count(), 1)
+'''
+
+TESTS = {"test_bundles.py": BUNDLES, "test_transactions.py": TRANSACTIONS, "test_module_fixture.py": MODULE_FIXTURE}
+FIXTURES = {"items.json": ITEMS, "more.json": MORE}
+ALL_PLUGINS = ["--with-class-fixtures", "--with-fixture-bundling", "--with-progressive"]
+CFG = "[nosetests]\nwith-django = 1\ndjango-settings = tinyproject.settings\n"
+CLONE_SUFFIXES = ("", "_1", "_2", "_3")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return make_project(tmp_path_factory.mktemp("parallel"), TESTS, setup_cfg=CFG, fixtures=FIXTURES)
+
+
+_django_runs = {}
+
+
+@pytest.fixture(scope="module")
+def serial_run(project):
+    """A serial run of the same project with xunit, for what a parallel run must report alike."""
+    return run_nose(project, ["--with-xunit", f"--xunit-file={project / 'serial.xml'}"], backend_env("sqlite"))
+
+
+def xunit_cases(path):
+    root = ElementTree.parse(path).getroot()
+    cases = sorted((case.get("classname"), case.get("name"), tuple(child.tag for child in case),
+                    tuple(child.get("type") for child in case)) for case in root)
+    return {key: root.get(key) for key in ("tests", "errors", "failures", "skip")}, cases
+
+
+def djangos_run(project, backend):
+    if backend not in _django_runs:
+        _django_runs[backend] = run_django(project, env={**backend_env(backend), "DB_NAME": "tinydjango"})
+    return _django_runs[backend]
+
+
+def test_parallel_outcomes_match_djangos_runner_cold_and_warm(project, backend, serial_run):
+    """--processes=2 with every plugin, REUSE_DB cold then warm: Django's outcomes, clones kept."""
+    django_run = djangos_run(project, backend)
+    assert Counter(django_run.outcomes.values())["pass"] >= 10, django_run.output[-3000:]
+    env = {**backend_env(backend), "REUSE_DB": "1"}
+    try:
+        cold = run_nose(project, ["--processes=2", *ALL_PLUGINS, "--with-xunit",
+                                  f"--xunit-file={project / 'cold.xml'}"], env)
+        assert compare(django_run, cold) == [], cold.output[-5000:]
+        assert cold.returncode == django_run.returncode == 1
+        warm = run_nose(project, ["--processes=2", *ALL_PLUGINS], env)
+        assert compare(django_run, warm) == [], warm.output[-5000:]
+    finally:
+        drop_kept_databases(backend, env, project, suffixes=CLONE_SUFFIXES)
+    assert "Creating test database" not in warm.output and "cloned" not in warm.output, warm.output[-3000:]
+    if backend != "sqlite":  # SQLite's in-memory database forks with the workers: no clone to keep
+        assert "reused clones" in warm.stderr, warm.stderr[-3000:]
+    # Reporters in the parent saw every test the workers ran.
+    assert "11 passed, 2 failed, 3 errors, 1 skipped" in cold.stdout + cold.stderr, cold.output[-3000:]
+    assert xunit_cases(project / "cold.xml") == xunit_cases(project / "serial.xml")
+    assert "Odd: this and that" in cold.output  # the unpicklable exception, as a stand-in
+    assert "printed by a failing test" in cold.output  # capture works in workers
+
+
+def test_parallel_verbose_lines_and_bundling_summary_over_workers(project):
+    done = run_nose(project, ["--processes=2", "-v", "--with-fixture-bundling"], backend_env("sqlite"))
+    assert "test_five (shop.tests.test_bundles.ItemsA" in done.stderr and " ... ok" in done.stderr, done.stderr
+    # The layers (items, more on top) are loaded by whichever workers ran their classes (the
+    # bundle may be split between them); the summary adds up the workers' loads.
+    loads = [line for line in done.stderr.splitlines() if line.startswith("fixture loads:")]
+    assert loads and loads[0][len("fixture loads: "):].split()[0] in ("2", "3"), done.stderr[-2000:]
+    assert "(Django's runner: 3)" in loads[0]
+
+
+def test_shards_together_run_every_test_once(project, serial_run):
+    serial = serial_run
+    seen = Counter()
+    for index in (1, 2, 3):
+        shard = run_nose(project, [f"--shard={index}/3", "--processes=2"], backend_env("sqlite"))
+        assert f"shard {index}/3:" in shard.stderr
+        seen.update(shard.outcomes.keys())
+        assert all(serial.outcomes[key] == outcome for key, outcome in shard.outcomes.items())
+    assert set(seen) == set(serial.outcomes) and set(seen.values()) == {1}
+
+
+KILLER = '''
+    import os
+    import signal
+
+    from django.test import TestCase
+
+
+    class Dies(TestCase):
+        def test_a_first(self):
+            pass
+
+        def test_b_kills_its_worker(self):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        def test_c_after(self):
+            pass
+
+
+    class Others(TestCase):
+        def test_other(self):
+            pass
+'''
+
+
+def test_a_killed_worker_fails_its_test_and_its_other_tests_run_elsewhere(tmp_path):
+    root = make_project(tmp_path, {"test_killer.py": KILLER}, setup_cfg=CFG)
+    done = run_nose(root, ["--processes=2"], backend_env("sqlite"))
+    assert done.returncode == 1, done.output
+    key = "shop.tests.test_killer.Dies.test_b_kills_its_worker"
+    assert done.outcomes == {key: "error", "shop.tests.test_killer.Dies.test_a_first": "pass",
+                             "shop.tests.test_killer.Dies.test_c_after": "pass",
+                             "shop.tests.test_killer.Others.test_other": "pass"}, done.output
+    assert "died while running this test (killed by SIGKILL)" in done.output
+
+
+SLOW = '''
+    import time
+
+    from django.test import TestCase
+
+
+    class Slow(TestCase):
+        def test_slow(self):
+            time.sleep(60)
+
+
+    class SlowToo(TestCase):
+        def test_slow(self):
+            time.sleep(60)
+'''
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_parallel_run_leaves_no_database(tmp_path, backend, how):
+    if backend == "mysql":
+        pytest.skip("PostgreSQL and SQLite show it; MariaDB's clone (mysqldump) only costs time here")
+    root = make_project(tmp_path, {"test_slow.py": SLOW}, setup_cfg=CFG)
+    env = {**os.environ, **backend_env(backend), "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "nose", "--processes=2"], cwd=root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(0.5)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_children(process.pid)) < 2:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    os.killpg(process.pid, how) if how == signal.SIGINT else process.send_signal(how)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0, stderr
+    assert "Traceback" not in stderr, stderr
+    assert _leftover_databases(backend, env["DB_NAME"], root) == [], stderr
+
+
+def _children(pid):
+    try:
+        return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    except FileNotFoundError:
+        return ["?", "?"]
+
+
+def _leftover_databases(backend, name, root):
+    if backend == "sqlite":
+        return sorted(path.name for path in root.glob(f"*{name}*") if path.suffix == ".sqlite3"
+                      and path.name.startswith("test_"))
+    import psycopg
+
+    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres") as connection:
+        rows = connection.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                  [f"test_{name}%"]).fetchall()
+    return [row[0] for row in rows]
