@@ -31,7 +31,8 @@ def cpu_of_children():
 
 def timed(command, cwd, env):
     cpu, start = cpu_of_children(), time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
     wall, cpu = time.perf_counter() - start, cpu_of_children() - cpu
     if done.returncode != 0:
         sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -47,7 +48,8 @@ def main():
     nosetests = str(Path(sys.executable).parent / "nosetests")
     with tempfile.TemporaryDirectory(prefix="nff-report-cost-") as scratch:
         project = Path(scratch) / "sample_app"
-        shutil.copytree(ROOT / "sample_app", project, ignore=shutil.ignore_patterns("__pycache__", ".nose_fastfixtures"))
+        shutil.copytree(ROOT / "sample_app", project,
+                        ignore=shutil.ignore_patterns("__pycache__", ".nose_fastfixtures"))
         report = ["--with-time-report"] + ([f"--time-report-html={scratch}/page.html"] if args.html else [])
         contenders = {"without": [nosetests, *PLUGINS], "with the report": [nosetests, *PLUGINS, *report]}
         env = {**os.environ, "DB_BACKEND": args.backend, "DB_NAME": f"nffcost_{uuid.uuid4().hex[:8]}"}

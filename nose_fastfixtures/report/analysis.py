@@ -14,7 +14,8 @@ from nose_fastfixtures.report.facts import TESTCASE, TRANSACTION_TESTCASE
 
 # Span kinds (planning/timeline.py's) and the phase each one's own time counts as.
 DB_SETUP, DB_TEARDOWN = "db-setup", "db-teardown"
-LAYER_LOAD, LAYER_UNLOAD, CLASS_LOAD, CLASS_UNLOAD = "layer-load", "layer-unload", "class-load", "class-unload"
+LAYER_LOAD, LAYER_UNLOAD = "layer-load", "layer-unload"
+CLASS_LOAD, CLASS_UNLOAD = "class-load", "class-unload"
 LOADDATA, FLUSH, RESTORE, CLASS, TEST = "loaddata", "flush", "restore", "class", "test"
 HASHING, SLEEP, NETWORK = "password-hash", "sleep", "network"
 WRITE, THREAD_QUERY = "db-write", "thread-query"  # marks: zero-length, once per test
@@ -66,11 +67,16 @@ class RanTest:
 
 @dataclass
 class FixtureSetTime:
-    label: str        # "default:customers+catalog"
-    seconds: float    # its classes' time and its layer loads and unloads
+    label: str        # "default:customers+catalog": the classes loading these fixtures here
+    seconds: float    # its classes' time (their own loads included)
     classes: int
+
+
+@dataclass
+class LayerTime:
+    label: str        # "default:catalog": a bundling layer, named by its own fixtures
+    seconds: float    # its loads and unloads
     loads: int
-    load_seconds: float = 0.0  # its layer loads and unloads alone
 
 
 @dataclass
@@ -84,7 +90,8 @@ class Analysis:
     class_hashing: dict = field(default_factory=dict)  # class name -> seconds hashing passwords
     layer_loads: dict = field(default_factory=dict)    # layer name -> seconds loading it (bundling)
     hashers: dict = field(default_factory=dict)        # hasher algorithm -> seconds (nested calls twice)
-    fixture_sets: list = field(default_factory=list)
+    fixture_sets: list = field(default_factory=list)  # FixtureSetTime, slowest first
+    layers: list = field(default_factory=list)        # LayerTime, slowest first
     loads: int = 0                   # loaddata calls made
     djangos_loads: int = 0           # loaddata calls Django's runner would have made
 
@@ -245,22 +252,27 @@ def djangos_loaddata_calls(classes, tests):
     return calls
 
 
-def fixture_set_times(spans, classes, class_seconds):
-    """Time per fixture set: its classes' time and the layer loads and unloads made for it."""
+def fixture_set_times(classes, class_seconds):
+    """Time per fixture set: the time of the classes that load it."""
     sets = {}
     for facts in classes:
         if facts.fixtures and facts.name in class_seconds:
             label = layer_key(facts.aliases, facts.fixtures)
-            entry = sets.setdefault(label, FixtureSetTime(label, 0.0, 0, 0))
+            entry = sets.setdefault(label, FixtureSetTime(label, 0.0, 0))
             entry.seconds += class_seconds[facts.name]
             entry.classes += 1
-    for span in spans:
-        entry = sets.get(span.name) if span.kind in (LAYER_LOAD, LAYER_UNLOAD) else None
-        if entry is not None:
-            entry.seconds += span.end - span.start
-            entry.load_seconds += span.end - span.start
-            entry.loads += span.kind == LAYER_LOAD
     return sorted(sets.values(), key=lambda entry: -entry.seconds)
+
+
+def layer_times(spans):
+    """Time per bundling layer: its loads and unloads."""
+    layers = {}
+    for span in spans:
+        if span.kind in (LAYER_LOAD, LAYER_UNLOAD):
+            entry = layers.setdefault(span.name, LayerTime(span.name, 0.0, 0))
+            entry.seconds += span.end - span.start
+            entry.loads += span.kind == LAYER_LOAD
+    return sorted(layers.values(), key=lambda entry: -entry.seconds)
 
 
 def analyse(spans, classes, wall=None):
@@ -280,7 +292,8 @@ def analyse(spans, classes, wall=None):
         class_hashing=inside_classes(spans, (HASHING,)),
         layer_loads=seconds_by_name(spans, LAYER_LOAD),
         hashers=seconds_by_name(spans, HASHING),
-        fixture_sets=fixture_set_times(spans, classes, seconds_by_class),
+        fixture_sets=fixture_set_times(classes, seconds_by_class),
+        layers=layer_times(spans),
         loads=sum(1 for span in spans if span.kind == LOADDATA),
         djangos_loads=djangos_loaddata_calls(classes, tests),
     )

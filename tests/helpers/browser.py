@@ -108,10 +108,12 @@ def _errors(events):
     for event in events:
         method, params = event.get("method"), event.get("params", {})
         if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-            errors.append("console: " + " ".join(str(a.get("value", a.get("description"))) for a in params["args"]))
+            texts = (str(arg.get("value", arg.get("description"))) for arg in params["args"])
+            errors.append("console: " + " ".join(texts))
         elif method == "Runtime.exceptionThrown":
             details = params["exceptionDetails"]
-            errors.append("exception: " + details.get("exception", {}).get("description", details.get("text", "")))
+            thrown = details.get("exception", {}).get("description", details.get("text", ""))
+            errors.append("exception: " + thrown)
         elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
             errors.append(f"log: {params['entry'].get('text')} {params['entry'].get('url', '')}".strip())
     return errors
@@ -153,6 +155,7 @@ def _visit(pipe, url, expression, screenshot, width, height):
         shot = pipe.send("Page.captureScreenshot", session, format="png", captureBeyondViewport=screenshot[0])
         visit.screenshot = base64.b64decode(shot["result"]["data"])
     events = pipe.drain()
-    visit.requests = [e["params"]["request"]["url"] for e in events if e.get("method") == "Network.requestWillBeSent"]
+    visit.requests = [event["params"]["request"]["url"] for event in events
+                      if event.get("method") == "Network.requestWillBeSent"]
     visit.errors = _errors(events)
     return visit

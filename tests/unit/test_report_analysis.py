@@ -65,8 +65,9 @@ def test_analyse_counts_loads_and_times_fixture_sets():
     result = a.analyse(spans, classes)
     assert (result.wall, result.loads, result.djangos_loads) == (7.0, 2, 2)
     assert result.class_loads == {"m.Own": 0.5}
-    assert [(f.label, f.seconds, f.classes, f.loads) for f in result.fixture_sets] == [
-        ("default:a", 4.5, 2, 1), ("default:b", 2.0, 1, 0)]
+    assert [(f.label, f.seconds, f.classes) for f in result.fixture_sets] == [("default:a", 3.0, 2),
+                                                                              ("default:b", 2.0, 1)]
+    assert [(layer.label, layer.seconds, layer.loads) for layer in result.layers] == [("default:a", 1.5, 1)]
 
 
 def test_slowest_keeps_ties_in_order():
