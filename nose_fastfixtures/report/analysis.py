@@ -6,7 +6,7 @@ nest (a fixture load inside a class inside the run); each moment of a lane belon
 the innermost span open then, so the phases add up to the time the lanes were busy.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from nose_fastfixtures.planning.durations import layer_key
@@ -36,7 +36,10 @@ PHASES = (
     ("database teardown", (DB_TEARDOWN, "freshness")),
 )
 OTHER_PHASE = "other (nose, between phases)"
+WAITING_PHASE = "main process waiting for workers"
+IDLE_PHASE = "workers idle (between their classes)"
 MARKS = (WRITE, THREAD_QUERY)
+_Interval = namedtuple("_Interval", "start end")
 
 
 @dataclass
@@ -160,22 +163,39 @@ def phases(spans, wall):
     known = [label for label, _ in PHASES]
     table = [Phase(label, seconds[label], counts[label]) for label in known]
     table += [Phase(label, seconds[label], counts[label]) for label in sorted(seconds) if label not in known]
-    table.append(Phase(OTHER_PHASE, max(_uncovered(spans, wall), 0.0)))
+    other, waiting, idle = _uncovered(spans, wall)
+    table.append(Phase(WAITING_PHASE, max(waiting, 0.0)))
+    table.append(Phase(IDLE_PHASE, max(idle, 0.0)))
+    table.append(Phase(OTHER_PHASE, max(other, 0.0)))
     return [phase for phase in table if phase.seconds > 0 or phase.spans]
 
 
 def _uncovered(spans, wall):
-    """Time no span covers: the whole run on the main lane, a worker's own stretch on the others."""
+    """``(other, waiting, idle)``: time no span covers, split for parallel runs.
+
+    On the main lane, what no span covers is *other*, except while workers run (from
+    the first worker span to the last), when it is the main process *waiting* for
+    them; a worker's gaps between its own first and last span are *idle*.
+    """
     lanes = _by_lane(spans)
     if not lanes:
-        return wall
+        return wall, 0.0, 0.0
     main = min(lanes)
-    total = wall - _covered(lanes[main])
-    for lane, lane_spans in lanes.items():
-        if lane != main:
-            extent = max(s.end for s in lane_spans) - min(s.start for s in lane_spans)
-            total += extent - _covered(lane_spans)
-    return total
+    workers = [s for lane, lane_spans in lanes.items() if lane != main for s in lane_spans]
+    other = wall - _covered(lanes[main])
+    if not workers:
+        return other, 0.0, 0.0
+    start, end = min(s.start for s in workers), max(s.end for s in workers)
+    waiting = (end - start) - _covered(_clipped(lanes[main], start, end))
+    idle = sum(max(s.end for s in lane_spans) - min(s.start for s in lane_spans) - _covered(lane_spans)
+               for lane, lane_spans in lanes.items() if lane != main)
+    return other - waiting, waiting, idle
+
+
+def _clipped(spans, start, end):
+    """The parts of *spans* between *start* and *end*."""
+    return [_Interval(max(span.start, start), min(span.end, end))
+            for span in spans if span.end > start and span.start < end]
 
 
 _PROBES = {HASHING: "hashing", SLEEP: "sleeping", NETWORK: "network"}
