@@ -239,6 +239,7 @@ def test_a_suite_with_nothing_to_change_gets_no_suggestion(tmp_path):
     assert run.returncode == 0, run.output
     assert "suggestions: none" in run.output
     assert "loaddata calls: 3 (Django's runner: 3)" in run.output
+    assert re.search(r"^time report made in \d+\.\d\ds$", run.output, re.M)
 
 
 def test_a_bad_count_is_a_usage_error(tmp_path):
