@@ -312,3 +312,50 @@ def _leftover_databases(backend, name, root):
         rows = connection.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
                                   [f"test_{name}%"]).fetchall()
     return [row[0] for row in rows]
+
+
+PACKAGE_FIXTURE = '''
+    import os
+
+    LOG = os.path.join(os.path.dirname(__file__), "package.log")
+
+
+    def setup():  # nose takes a package's setup() for its fixture (as in Wagtail)
+        with open(LOG, "a") as log:
+            log.write(f"setup {os.getpid()}\\n")
+
+
+    def teardown():
+        with open(LOG, "a") as log:
+            log.write(f"teardown {os.getpid()}\\n")
+'''
+IN_PACKAGE = '''
+    import os
+
+    from django.test import TestCase
+
+    from shop.tests import LOG
+
+
+    class First(TestCase):
+        def test_package_is_set_up_here(self):
+            with open(LOG) as log:
+                self.assertIn(f"setup {os.getpid()}", log.read())
+
+
+    class Second(TestCase):
+        def test_package_is_set_up_here(self):
+            with open(LOG) as log:
+                self.assertIn(f"setup {os.getpid()}", log.read())
+'''
+
+
+def test_a_package_with_fixtures_is_shared_out_and_set_up_once_per_worker(tmp_path):
+    root = make_project(tmp_path, {"__init__.py": PACKAGE_FIXTURE, "test_a.py": IN_PACKAGE, "test_b.py": IN_PACKAGE},
+                        setup_cfg=CFG)
+    done = run_nose(root, ["--processes=2"], backend_env("sqlite"))
+    assert done.returncode == 0 and len(done.outcomes) == 4, done.output
+    events = [line.split() for line in (root / "shop" / "tests" / "package.log").read_text().splitlines()]
+    setups = Counter(pid for what, pid in events if what == "setup")
+    teardowns = Counter(pid for what, pid in events if what == "teardown")
+    assert len(setups) == 2 and setups == teardowns and set(setups.values()) == {1}, events
