@@ -75,16 +75,18 @@ class TimeReportPlugin(Plugin):
         self.probes.uninstall()
         from nose_fastfixtures.harness import report_run
 
-        cwd = self.conf.workingDir or os.getcwd()
-        run = report_run.build(TIMELINE, cwd, self._fast_hasher_option())
-        stream.write("\n" + "\n".join(report_run.text_lines(run, self.slowest)) + "\n")
+        started = TIMELINE.clock()
+        run = report_run.build(TIMELINE, self.conf.workingDir or os.getcwd(), self._fast_hasher_option())
+        lines = report_run.text_lines(run, self.slowest)
         if self.html_path:
             try:
                 report_run.write_html(run, self.html_path, self.slowest)
             except OSError as error:
                 sys.stderr.write(f"nose_fastfixtures: warning: could not write {self.html_path}: {error}\n")
             else:
-                stream.write(f"time report page: {self.html_path}\n")
+                lines.append(f"time report page: {self.html_path}")
+        lines.append(f"time report made in {TIMELINE.clock() - started:.2f}s")
+        stream.write("\n" + "\n".join(lines) + "\n")
 
     def _finish_databases(self):
         from nose_fastfixtures.plugins.django_plugin import DjangoPlugin

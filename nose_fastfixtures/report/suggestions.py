@@ -146,8 +146,7 @@ def set_up_test_data(classes, analysis, objects=None):
         count = objects.get(facts.name)
         if count is None or count > SMALL_FIXTURE_OBJECTS:
             continue
-        layers = {entry.label: entry.load_seconds for entry in analysis.fixture_sets}
-        seconds = analysis.class_loads.get(facts.name, 0.0) + layers.get(_set_key(facts), 0.0)
+        seconds = analysis.class_loads.get(facts.name, 0.0) + analysis.layer_loads.get(_set_key(facts), 0.0)
         where = "its setUpTestData" if facts.own_test_data else "a setUpTestData classmethod"
         text = (f"{facts.name} is the only class loading {facts.set_label} ({plural(count, 'object')}"
                 f"{f', {seconds:.2f}s' if seconds >= 0.005 else ''}): creating them in {where} "
