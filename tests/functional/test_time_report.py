@@ -161,7 +161,7 @@ def chromium_or_skip():
 
 def test_numbers_and_suggestions_of_a_run_with_known_phases(tmp_path, backend):
     root = project(tmp_path, TRIGGERS)
-    page = tmp_path / "report" / "page.html"
+    page = tmp_path / "page.html"
     run = run_nose(cwd=root, env=backend_env(backend), args=[
         "--with-time-report", f"--time-report-html={page}", "--with-fixture-bundling",
         "--with-class-fixtures"])
