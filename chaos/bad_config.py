@@ -151,6 +151,6 @@ def run_part(lab, backend, real, log, places=PLACES, quick=False):
             continue
         case = run_case(lab, backend, real, db_name, name, place, value, env_name)
         cases.append(case)
-        log(f"chaos: config {backend} {case.name}: {'ok' if case.survived else 'FAILED: ' + '; '.join(case.problems)}"
+        log(f"chaos: config {backend} {case.name}: {case.verdict()}"
             f" ({'; '.join(case.notes)})")
     return cases

@@ -19,8 +19,9 @@ from chaos import checks, kills, moments, report, servers
 from chaos.lab import ENGINES, ROOT, Lab, log
 from chaos.realdb import RealDatabases
 
-FULL = {"kills": 50, "interrupts": 20, "fuzz": 10000, "races": 10}
-QUICK = {"kills": 1, "interrupts": 1, "fuzz": 100, "races": 1}
+# "parallel": kills of a worker and of the parent of --processes=2 runs (that many of each).
+FULL = {"kills": 50, "interrupts": 20, "fuzz": 10000, "races": 10, "parallel": 5}
+QUICK = {"kills": 1, "interrupts": 1, "fuzz": 100, "races": 1, "parallel": 0}
 BACKENDS = ("sqlite", "sqlite-file", "postgresql", "mysql")
 QUICK_BACKENDS = ("sqlite", "postgresql", "mysql")
 
@@ -83,8 +84,7 @@ class Run:
         real = RealDatabases(self.lab, backend)
         if ENGINES[backend] == "mysql":
             real.make_user()
-        for purpose in ("k", "r", "g"):
-            real.make(self.lab.db_name(purpose, backend))
+        real.make(self.lab.db_name("k", backend))  # kills, interrupts, races and tricks share them
         real.start_server_logs()
         self.reals[backend] = real
         oracle_env = {**self.lab.env(backend, self.lab.db_name("o", backend)), **real.env()}
@@ -100,7 +100,11 @@ class Run:
             if backend not in self.signal_campaigns:
                 self.signal_campaigns[backend] = kills.Campaign(self.lab, backend, real, oracle, seed,
                                                                 self.options.labels)
-            return kills.run_part(self.signal_campaigns[backend], name, counts[name], seed, log)
+            cases = kills.run_part(self.signal_campaigns[backend], name, counts[name], seed, log)
+            if name == "kills" and counts["parallel"]:
+                parallel = kills.ParallelCampaign(self.lab, backend, real, oracle, seed, self.options.labels)
+                cases += kills.run_parallel(parallel, counts["parallel"], log)
+            return cases
         if name == "races":
             from chaos import races
 

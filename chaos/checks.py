@@ -115,7 +115,9 @@ def check_no_strays(case, lab, backend, db_name, files_before):
     """No test database, clone or file of the run is left but the kept ones."""
     if ENGINES[backend] != "sqlite":
         expected = {f"test_{db_name}", f"test_{db_name}_archive", db_name, f"{db_name}_archive"}
-        stray = [name for name in servers.databases(ENGINES[backend], db_name) if name not in expected]
+        clone = re.compile(rf"^test_{re.escape(db_name)}(_archive)?_\d+$")  # kept workers' clones
+        stray = [name for name in servers.databases(ENGINES[backend], db_name)
+                 if name not in expected and not clone.match(name)]
         if stray:
             case.fail(f"stray databases: {', '.join(stray)}")
     extra = sorted(set(project_files(lab)) - set(files_before))

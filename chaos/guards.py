@@ -83,26 +83,25 @@ def run_part(lab, backend, real, labels, log, quick=False, first=True):
             continue
         for reuse in (True,) if quick else (True, False):
             case = Case("guards", backend, f"{name}{' (REUSE_DB=1)' if reuse else ''}")
-            db_name = lab.db_name("g", backend)
+            db_name = lab.db_name("k", backend)
             env = {**lab.env(backend, db_name), **real.env()}
             plugins = ALL_PLUGINS if reuse else tuple(p for p in ALL_PLUGINS if p != "--with-reuse-db")
             settings = f"--django-settings=chaos_trick_{name.replace('-', '_')}"
+            before = test_databases(lab, backend, db_name)
             run = lab.run(lab.nose_argv([settings, *plugins, *TRICK_LABELS]), env, timeout=600)
             refused(case, run, name)
-            check_no_test_database(case, lab, backend, db_name)
+            check_no_test_database(case, lab, backend, db_name, before)
             cases.append(case)
-            log(f"chaos: guards {backend} {case.name}: {'ok' if case.survived else 'FAILED: ' + '; '.join(case.problems)}"
+            log(f"chaos: guards {backend} {case.name}: {case.verdict()}"
                 f" ({'; '.join(case.notes)})")
     if first or not quick:
         cases.append(changed_between_runs(lab, backend, real, labels, log))
     return cases
 
 
-def check_no_test_database(case, lab, backend, db_name):
-    if ENGINES[backend] == "sqlite":
-        made = [str(path) for path in lab.sample.rglob(f"test_{db_name}*.sqlite3")]
-    else:
-        made = [name for name in servers.databases(ENGINES[backend], db_name) if name.startswith("test_")]
+def check_no_test_database(case, lab, backend, db_name, before):
+    """A refused run made no new test database."""
+    made = [name for name in test_databases(lab, backend, db_name) if name not in before]
     if made:
         case.fail(f"test databases were made: {made}")
         if ENGINES[backend] == "sqlite":
@@ -110,6 +109,12 @@ def check_no_test_database(case, lab, backend, db_name):
                 __import__("os").unlink(path)
         else:
             servers.drop(ENGINES[backend], made)
+
+
+def test_databases(lab, backend, db_name):
+    if ENGINES[backend] == "sqlite":
+        return [str(path) for path in lab.sample.rglob(f"test_{db_name}*.sqlite3")]
+    return [name for name in servers.databases(ENGINES[backend], db_name) if name.startswith("test_")]
 
 
 def changed_between_runs(lab, backend, real, labels, log):
@@ -134,6 +139,6 @@ def changed_between_runs(lab, backend, real, labels, log):
     if servers.dump(backend, kept_name) != before:
         case.lost_data = True
         case.fail(f"{kept_name}, now a real database, was written")
-    log(f"chaos: guards {backend} {case.name}: {'ok' if case.survived else 'FAILED: ' + '; '.join(case.problems)}"
+    log(f"chaos: guards {backend} {case.name}: {case.verdict()}"
         f" ({'; '.join(case.notes)})")
     return case

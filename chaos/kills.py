@@ -174,6 +174,87 @@ class Campaign:
         checks.check_no_strays(case, self.lab, self.backend, self.db_name, self.files_before)
 
 
+class ParallelCampaign(Campaign):
+    """Kills of a worker, or of the parent, of ``--processes=2`` runs with every plugin and REUSE_DB."""
+
+    WORKERS = 2
+
+    def argv(self):
+        return self.lab.nose_argv([f"--processes={self.WORKERS}", *ALL_PLUGINS, *self.labels])
+
+    def kill_case(self, target, index):
+        case = Case("kills", self.backend, f"parallel {index + 1}: kill the {target}")
+        trace_path = self.lab.scratch_file("trace")
+        argv = self.argv()
+        process = self.lab.start(argv, {**self.env, "CHAOS_TRACE": trace_path})
+        victim, phase = self._kill_in_tests(process, trace_path, target)
+        run = self.lab.finish(process, argv, timeout=self.timeout())
+        case.phase = f"{target}: {phase or 'missed'}"
+        if victim is None:
+            checks.check_run(case, run, self.oracle, "a run that ended before its moment")
+            case.fail("the run ended before a worker ran a test")
+            return case
+        if target == "parent":
+            self._check_workers_gone(case, process.pid)
+        else:
+            ours, others = checks.tracebacks(run.output)
+            case.tracebacks += ours
+            if run.timed_out:
+                case.fail("the run did not finish after its worker was killed")
+            elif run.returncode == 0:
+                case.fail("the run exited 0 after a worker was killed")
+        self.check_next_run(case)
+        return case
+
+    def _kill_in_tests(self, process, trace_path, target):
+        """SIGKILL the parent or a worker during a worker's k-th test; ``(pid, phase)``."""
+        occurrence, delay = self.rng.randrange(8), self.rng.uniform(0, 0.3)
+        deadline = time.monotonic() + self.timeout()
+        while process.poll() is None and time.monotonic() < deadline:
+            with open(trace_path) as stream:
+                events = moments.parse(stream.readlines())
+            workers = sorted({event.pid for event in events if event.pid != process.pid})
+            for worker in workers:
+                entered = moments.enter_time(events, "tests", occurrence, pid=worker)
+                if entered is not None:
+                    time.sleep(max(0.0, entered + delay - time.monotonic()))
+                    victim = process.pid if target == "parent" else worker
+                    sent_at = time.monotonic()
+                    try:
+                        os.kill(victim, signal.SIGKILL)
+                    except ProcessLookupError:
+                        return None, None
+                    with open(trace_path) as stream:
+                        events = moments.parse(stream.readlines())
+                    return victim, moments.phase_at(events, sent_at, pid=worker)
+            time.sleep(POLL)
+        return None, None
+
+    def _check_workers_gone(self, case, group):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
+        case.fail("workers outlived their killed parent by more than 30 s")
+        os.killpg(group, signal.SIGKILL)
+
+
+def run_parallel(campaign, count, log):
+    """*count* kills of a worker and *count* of the parent."""
+    cases = []
+    for index in range(count):
+        for target in ("worker", "parent"):
+            case = campaign.kill_case(target, index)
+            cases.append(case)
+            log(f"chaos: kills {campaign.backend} parallel {index + 1}/{count}, the {target}: fell in "
+                f"{case.phase}: {case.verdict()}"
+                f"{' (' + ', '.join(case.notes) + ')' if case.notes else ''}")
+    return cases
+
+
 def run_part(campaign, part, count, seed, log):
     """*count* cases of *part* ("kills" or "interrupts") on the campaign's backend."""
     signum = signal.SIGKILL if part == "kills" else signal.SIGINT
@@ -185,6 +266,6 @@ def run_part(campaign, part, count, seed, log):
         case = campaign.signal_run(part, aim, index, signum)
         cases.append(case)
         log(f"chaos: {part} {backend} {index + 1}/{count}: aimed at {aim}, fell in {case.phase or '-'}: "
-            f"{'ok' if case.survived else 'FAILED: ' + '; '.join(case.problems)}"
+            f"{case.verdict()}"
             f"{' (' + ', '.join(case.notes) + ')' if case.notes else ''}")
     return cases

@@ -30,6 +30,13 @@ class Case:
     def fail(self, problem):
         self.problems.append(problem)
 
+    def verdict(self):
+        """'ok', or 'FAILED: ' and what went wrong, for the campaign's progress lines."""
+        if self.survived:
+            return "ok"
+        what = list(self.problems) + ([f"{self.tracebacks} traceback(s) through our code"] if self.tracebacks else [])
+        return "FAILED: " + "; ".join(what or ["lost data"])
+
 
 @dataclass
 class Row:

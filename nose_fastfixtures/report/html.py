@@ -10,7 +10,15 @@ from pathlib import Path
 
 from nose_fastfixtures.report import analysis as a
 from nose_fastfixtures.report.suggestions import plural
-from nose_fastfixtures.report.text import fixture_set_label, loads_line, seconds_cell, share
+from nose_fastfixtures.report.text import (
+    LAYERS_TITLE,
+    SETS_TITLE,
+    fixture_set_label,
+    layer_label,
+    loads_line,
+    seconds_cell,
+    share,
+)
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -18,7 +26,8 @@ ASSETS = Path(__file__).parent / "assets"
 ROWS = (
     ("run", ("startup", "settings", "collect", "checks")),
     ("database", (a.DB_SETUP, "db-clone", a.DB_TEARDOWN, "freshness")),
-    ("fixtures", (a.LAYER_LOAD, a.LAYER_UNLOAD, a.CLASS_LOAD, a.CLASS_UNLOAD, a.LOADDATA, a.FLUSH, a.RESTORE)),
+    ("fixtures", (a.LAYER_LOAD, a.LAYER_UNLOAD, a.CLASS_LOAD, a.CLASS_UNLOAD, a.LOADDATA, a.FLUSH,
+                  a.RESTORE)),
     ("classes", (a.CLASS,)),
     ("tests", (a.TEST,)),
     ("waits", (a.HASHING, a.SLEEP, a.NETWORK)),
@@ -73,9 +82,11 @@ def _legend(spans):
     """Colours of the kinds and test outcomes this run has."""
     kinds = {span.kind for span in spans}
     outcomes = {span.outcome or "" for span in spans if span.kind == a.TEST}
-    items = [(kind, color) for kind, color in COLORS.items() if kind in kinds] + [
-        (f"test: {outcome or 'unknown'}", color) for outcome, color in OUTCOMES.items() if outcome in outcomes]
-    return "".join(f'<span><i style="background:{color}"></i>{escape(label)}</span>' for label, color in items)
+    items = [(kind, color) for kind, color in COLORS.items() if kind in kinds]
+    items += [(f"test: {outcome or 'unknown'}", color)
+              for outcome, color in OUTCOMES.items() if outcome in outcomes]
+    return "".join(f'<span><i style="background:{color}"></i>{escape(label)}</span>'
+                   for label, color in items)
 
 
 def _sections(analysis, suggestions, count):
@@ -87,8 +98,10 @@ def _sections(analysis, suggestions, count):
         f"<p>{escape(loads_line(analysis))}</p>"]
     lists = (("Slowest tests", "test", [(t.seconds, t.name) for t in analysis.tests]),
              ("Slowest classes", "class", [(s, n) for n, s in analysis.classes.items()]),
-             ("Slowest fixture sets", "fixture set",
-              [(f.seconds, fixture_set_label(f)) for f in analysis.fixture_sets]))
+             (f"Slowest {SETS_TITLE}", "fixture set",
+              [(entry.seconds, fixture_set_label(entry)) for entry in analysis.fixture_sets]),
+             (f"Slowest {LAYERS_TITLE}", "layer",
+              [(entry.seconds, layer_label(entry)) for entry in analysis.layers]))
     for title, noun, pairs in lists:
         chosen = a.slowest(pairs, count)
         if chosen:

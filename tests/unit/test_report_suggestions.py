@@ -83,9 +83,10 @@ def test_a_transaction_test_case_that_never_wrote_could_be_a_test_case():
                facts("Writes", kind=TRANSACTION_TESTCASE), facts("Threads", kind=TRANSACTION_TESTCASE),
                facts("Live", kind=TRANSACTION_TESTCASE, needs_commits="a live server"),
                facts("Failing", kind=TRANSACTION_TESTCASE), facts("Plain", kind=TESTCASE)]
-    tests = [RanTest("app.tests.ReadOnly.test_a", 0.1, "pass"), RanTest("app.tests.ReadOnly.test_b", 0.1, "pass"),
-             RanTest("app.tests.Writes.test_a", 0.1, "pass"), RanTest("app.tests.Writes.test_b", 0.1, "pass",
-                                                                          wrote=True),
+    tests = [RanTest("app.tests.ReadOnly.test_a", 0.1, "pass"),
+             RanTest("app.tests.ReadOnly.test_b", 0.1, "pass"),
+             RanTest("app.tests.Writes.test_a", 0.1, "pass"),
+             RanTest("app.tests.Writes.test_b", 0.1, "pass", wrote=True),
              RanTest("app.tests.Threads.test_a", 0.1, "pass", other_thread=True),
              RanTest("app.tests.Live.test_a", 0.1, "pass"), RanTest("app.tests.Failing.test_a", 0.1, "error"),
              RanTest("app.tests.Plain.test_a", 0.1, "pass")]
