@@ -131,8 +131,7 @@ def drop(lab, backend, names):
 
 
 # CHAOS_QUICK: one case in each place.
-QUICK_CASES = (("--django-shuffle", "flag"), ("--reuse-db", "env"), ("--reuse-db", "nose.cfg"),
-               ("--progressive-color", "setup.cfg"))
+QUICK_CASES = (("--reuse-db", "env"), ("--progressive-color", "setup.cfg"))
 
 
 def run_part(lab, backend, real, log, places=PLACES, quick=False):
