@@ -35,6 +35,7 @@ BAD_VALUES = {
     "--with-time-report": ["maybe"],
     "--time-report-html": ["/nonexistent-folder/report.html"],
     "--time-report-slowest": ["many", "-1"],
+    "--shard": ["4/3", "x", "0/2"],
 }
 PLACES = ("flag", "env", "nose.cfg", "setup.cfg")
 LABEL = "support.tests.test_archive.ArchiveLookupTest"
