@@ -52,6 +52,4 @@ def text_lines(run, count):
 
 def write_html(run, path, count):
     page = html.render(run.spans, run.analysis, run.suggestions, count=count)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    Path(path).write_text(page, encoding="utf-8")

@@ -2,6 +2,7 @@
 
 import os
 import sys
+from pathlib import Path
 
 from nose.plugins import Plugin
 
@@ -41,6 +42,8 @@ class TimeReportPlugin(Plugin):
         if not self.enabled:
             return
         self.slowest = self._count(options.time_report_slowest)
+        if self.html_path:
+            self._check_writable(self.html_path)
         self.probes = None
 
     @staticmethod
@@ -52,6 +55,21 @@ class TimeReportPlugin(Plugin):
         if count < 0:
             exit_with(UsageError(f"--time-report-slowest takes a whole number of 0 or more, not {value!r}"))
         return count
+
+    @staticmethod
+    def _check_writable(value):
+        """The page's path, checked before any test runs: a run must not end in a lost report."""
+        path = Path(value)
+        folder = path.parent
+        if path.is_dir():
+            problem = "it is a folder"
+        elif not folder.is_dir():
+            problem = f"there is no folder {str(folder)!r} (create it first)"
+        elif not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            problem = "it cannot be written"
+        else:
+            return
+        exit_with(UsageError(f"--time-report-html={value!r}: {problem}"))
 
     def begin(self):
         from nose_fastfixtures.harness.probes import Probes

@@ -148,9 +148,10 @@ def set_up_test_data(classes, analysis, objects=None):
             continue
         seconds = analysis.class_loads.get(facts.name, 0.0) + analysis.layer_loads.get(_set_key(facts), 0.0)
         where = "its setUpTestData" if facts.own_test_data else "a setUpTestData classmethod"
-        text = (f"{facts.name} is the only class loading {facts.set_label} ({plural(count, 'object')}"
-                f"{f', {seconds:.2f}s' if seconds >= 0.005 else ''}): creating them in {where} "
-                f"would skip loaddata's file search and deserialization")
+        took = f", {seconds:.2f}s" if seconds >= 0.005 else ""
+        text = (f"{facts.name} is the only class loading {facts.set_label} ({plural(count, 'object')}{took}): "
+                f"creating {'it' if count == 1 else 'them'} in {where} would skip loaddata's file search "
+                f"and deserialization")
         found.append(Suggestion(SET_UP_TEST_DATA, text, (facts.name,),
                                 _files([facts], *facts.fixture_files), seconds))
     return found

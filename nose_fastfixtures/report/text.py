@@ -4,7 +4,7 @@ from nose_fastfixtures.report.analysis import slowest
 from nose_fastfixtures.report.suggestions import plural
 
 
-SETS_TITLE = "fixture sets (their classes' time)"
+SETS_TITLE = "fixture sets, or bundles (their classes' time)"
 LAYERS_TITLE = "fixture layers (bundling: loads and unloads)"
 
 

@@ -161,7 +161,7 @@ def chromium_or_skip():
 
 def test_numbers_and_suggestions_of_a_run_with_known_phases(tmp_path, backend):
     root = project(tmp_path, TRIGGERS)
-    page = tmp_path / "report" / "page.html"
+    page = tmp_path / "page.html"
     run = run_nose(cwd=root, env=backend_env(backend), args=[
         "--with-time-report", f"--time-report-html={page}", "--with-fixture-bundling",
         "--with-class-fixtures"])
@@ -242,8 +242,15 @@ def test_a_suite_with_nothing_to_change_gets_no_suggestion(tmp_path):
     assert re.search(r"^time report made in \d+\.\d\ds$", run.output, re.M)
 
 
-def test_a_bad_count_is_a_usage_error(tmp_path):
+@pytest.mark.parametrize("args, message", [
+    (["--with-time-report", "--time-report-slowest=many"],
+     "--time-report-slowest takes a whole number of 0 or more, not 'many'"),
+    (["--time-report-html=no-such-folder/page.html"],
+     "--time-report-html='no-such-folder/page.html': there is no folder 'no-such-folder' (create it first)"),
+])
+def test_bad_options_are_usage_errors_before_any_test_runs(tmp_path, args, message):
     root = project(tmp_path, CLEAN)
-    run = run_nose(cwd=root, args=["--with-time-report", "--time-report-slowest=many"])
+    run = run_nose(cwd=root, args=args, env=backend_env("sqlite"))
     assert run.returncode == 2
-    assert "--time-report-slowest takes a whole number of 0 or more, not 'many'" in run.stderr
+    assert run.stderr.strip().splitlines()[-1] == f"nose_fastfixtures: error: {message}"
+    assert not run.outcomes
