@@ -35,6 +35,7 @@ BAD_VALUES = {
     "--with-time-report": ["maybe"],
     "--time-report-html": ["/nonexistent-folder/report.html"],
     "--time-report-slowest": ["many", "-1"],
+    "--shard": ["4/3", "x", "0/2"],
 }
 PLACES = ("flag", "env", "nose.cfg", "setup.cfg")
 LABEL = "support.tests.test_archive.ArchiveLookupTest"
@@ -131,8 +132,7 @@ def drop(lab, backend, names):
 
 
 # CHAOS_QUICK: one case in each place.
-QUICK_CASES = (("--django-shuffle", "flag"), ("--reuse-db", "env"), ("--reuse-db", "nose.cfg"),
-               ("--progressive-color", "setup.cfg"))
+QUICK_CASES = (("--reuse-db", "env"), ("--progressive-color", "setup.cfg"))
 
 
 def run_part(lab, backend, real, log, places=PLACES, quick=False):

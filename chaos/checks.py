@@ -122,7 +122,7 @@ def check_no_strays(case, lab, backend, db_name, files_before):
             case.fail(f"stray databases: {', '.join(stray)}")
     extra = sorted(set(project_files(lab)) - set(files_before))
     allowed = re.compile(rf"(^|/)(test_)?{re.escape(db_name)}[\w.]*\.sqlite3(\.lock)?$|"
-                         r"(^|/)\.nose_fastfixtures/(.*/)?(\.gitignore|[\w-]+\.json|(?!\.reuse-)[\w.-]+\.sqlite3(\.lock)?)$")
+                         r"(^|/)\.nose_fastfixtures/(.*/)?(\.gitignore|[\w-]+\.json|(?![\w.-]*\.reuse-)[\w.-]+\.sqlite3(\.lock)?)$")
     stray = [path for path in extra if not allowed.search(path)]
     if stray:
         case.fail(f"stray files: {', '.join(stray[:5])}")

@@ -11,6 +11,8 @@ from chaos.report import Case
 
 
 def run_part(lab, backend, real, count, seed, log):
+    if not count:
+        return []
     out = lab.scratch_file("fuzz")
     db_name = lab.db_name("f", backend)
     argv = [sys.executable, "-m", "chaos.fuzz_worker", "--count", str(count), "--seed", str(seed), "--out", out]
