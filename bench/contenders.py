@@ -11,7 +11,9 @@ PROJECT_PYTHON = Path(sys.executable)
 BACKENDS = ("sqlite", "postgresql", "mysql")
 DB_PREFIX = "nffbench"
 # Our plugins, in the order the table lists them; the bench uses those `nosetests --plugins` shows.
-OUR_PLUGINS = ("class-fixtures", "fixture-bundling", "reuse-db", "progressive")
+OUR_PLUGINS = ("class-fixtures", "fixture-bundling", "reuse-db", "progressive", "parallel")
+# Plugins without a --with- switch of their own: "parallel" runs --processes under --with-django.
+NOT_SWITCHES = ("parallel",)
 WAGTAIL_ENGINES = {"sqlite": "django.db.backends.sqlite3", "postgresql": "django.db.backends.postgresql",
                    "mysql": "django.db.backends.mysql"}
 WAGTAIL_SERVERS = {"postgresql": ("127.0.0.1", "5432", "postgres"), "mysql": ("127.0.0.1", "3306", "root")}
@@ -147,7 +149,7 @@ def all_contenders(plugins):
     contenders = [
         Contender("django", "django", None, ()),
         Contender("django --keepdb (warm)", "django", None, ("--keepdb",), warm=True, kinds=("sample",)),
-        Contender("django --parallel 2", "django", None, ("--parallel", "2"), processes=2, kinds=("sample",)),
+        Contender("django --parallel 2", "django", None, ("--parallel", "2"), processes=2),
         Contender("pytest-django", "pytest", "pytest", (), kinds=("sample",)),
         Contender("pytest --reuse-db (warm)", "pytest", "pytest", ("--reuse-db",), warm=True, kinds=("sample",)),
         Contender("pytest -n 2 --dist loadscope", "pytest", "pytest", ("-n", "2", "--dist", "loadscope"),
@@ -159,8 +161,11 @@ def all_contenders(plugins):
                   env={"REUSE_DB": "1"}, warm=True, kinds=("sample",)),
         Contender("nosetests --with-django", "ours", None, (), kinds=("sample",)),
     ]
+    parallel = "parallel" in plugins
+    plugins = [plugin for plugin in plugins if plugin not in NOT_SWITCHES]
     alone = [plugin for plugin in plugins if plugin != "reuse-db"]
-    # On Wagtail (a minute or more a run) only Django's runner and all our plugins, cold and warm.
+    # On Wagtail (a minute or more a run) only Django's runner (serial and --parallel 2) and all our
+    # plugins, cold and warm, serial and --processes=2.
     for plugin in plugins:
         contenders.append(Contender(f"nosetests --with-{plugin}", "ours", None, (f"--with-{plugin}",),
                                     warm=plugin == "reuse-db", kinds=("sample",)))
@@ -178,6 +183,13 @@ def all_contenders(plugins):
         contenders.append(Contender("all warm, global test.json", "options", None,
                                     (*flags, "--global-fixtures=test.json"), env={"REUSE_DB": "1"}, warm=True,
                                     kinds=("wagtail",)))
+    if parallel and len(plugins) > 1:
+        # "x2": --processes=2 (short slugs: the clones' names must fit PostgreSQL's 63 characters)
+        flags = tuple(f"--with-{plugin}" for plugin in alone) + ("--processes=2",)
+        contenders.append(Contender("nosetests all x2", "ours", None, flags, processes=2))
+        if "reuse-db" in plugins:
+            contenders.append(Contender("nosetests all + REUSE_DB=1 x2 (warm)", "ours", None, flags,
+                                        env={"REUSE_DB": "1"}, warm=True, processes=2))
     return contenders
 
 

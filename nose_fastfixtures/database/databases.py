@@ -13,6 +13,7 @@ from django.test import SimpleTestCase, TestCase
 from django.test.runner import DiscoverRunner
 from django.test.testcases import _DatabaseFailure
 
+from nose_fastfixtures.database import safety
 from nose_fastfixtures.errors import ConfigError
 from nose_fastfixtures.planning.timeline import TIMELINE
 
@@ -117,6 +118,7 @@ class TestDatabases:
         self.old_config = None
         self.guarded = []
         self.undo_reloads = None
+        self.write_guard = None
         self.aliases = ()
         self.clones = 0        # workers with a clone of every test database (parallel runs)
         self.worker_clones = []  # in a worker: its kept clones, finished at its end
@@ -126,6 +128,9 @@ class TestDatabases:
         from django.core.management.base import SystemCheckError
 
         check_reachable(databases)
+        safety.check_settings(connections, databases)
+        self.write_guard = safety.WriteGuard(connections)
+        self.write_guard.install()
         self.aliases = tuple(databases)
         serialized = {alias for alias, serialize in databases.items() if serialize}
         try:
@@ -244,3 +249,6 @@ class TestDatabases:
                     reuse.teardown_databases(old_config)
                 else:
                     self.runner.teardown_databases(old_config)
+        if self.write_guard is not None:
+            self.write_guard.uninstall()
+            self.write_guard = None

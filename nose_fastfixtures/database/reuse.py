@@ -132,10 +132,15 @@ def _sqlite_read_only(path):
     return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
 
 
+def _copy_prefix(path):
+    """Temporary copies of *path* are named after it, so that each run only clears its own."""
+    return f".{os.path.basename(path)}.reuse-"
+
+
 def _save_sqlite(source, path):
     """Copy the sqlite3 connection *source* into the file *path*, atomically (never a partial file)."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix=".reuse-", suffix=".sqlite3", dir=directory)
+    fd, temporary = tempfile.mkstemp(prefix=_copy_prefix(path), suffix=".sqlite3", dir=directory)
     os.close(fd)
     try:
         target = sqlite3.connect(temporary)
@@ -150,6 +155,22 @@ def _save_sqlite(source, path):
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def remove_stale_copies(path):
+    """Remove the half-written copies of *path* a killed run left (call it holding the file's lock)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    prefix = _copy_prefix(path)
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name.startswith(prefix):  # the copy and its -journal
+            try:
+                os.unlink(os.path.join(directory, name))
+            except FileNotFoundError:
+                pass
 
 
 def keep_file_for(settings_dict):
@@ -343,6 +364,8 @@ class KeptDatabase:
         from nose_fastfixtures.planning.fingerprint import CREATE, MIGRATE, REBUILD, REUSE, Decision
 
         self.check_safe()
+        if self.in_memory:
+            remove_stale_copies(self.keep_path)  # a run killed while saving it
         new = self.fingerprint = inputs.fingerprint(self.connection.settings_dict)
         stored = self.read_state()
         decision = fingerprint.classify(None if stored is None else stored.get("fingerprint"), new)

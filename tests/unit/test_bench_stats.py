@@ -112,6 +112,10 @@ def test_our_contenders_follow_the_plugins_found():
                           "nosetests all + REUSE_DB=1 (warm)"]
     assert ours["nosetests all plugins"].args == ("--with-class-fixtures",)
     assert ours["nosetests all + REUSE_DB=1 (warm)"].warm
+    parallel = {c.slug: c for c in contenders.all_contenders(["class-fixtures", "reuse-db", "parallel"]) if c.ours}
+    assert parallel["nosetests all x2"].args == ("--with-class-fixtures", "--processes=2")
+    assert parallel["nosetests all + REUSE_DB=1 x2 (warm)"].warm
+    assert parallel["nosetests all + REUSE_DB=1 x2 (warm)"].processes == 2
 
 
 def test_select_keeps_django_as_the_baseline():
@@ -161,18 +165,21 @@ def test_a_bench_run_drops_only_its_own_databases():
 
 
 def test_database_names_fit_postgresql_and_mysql():
-    # 63 characters at most on PostgreSQL: test_ + prefix + _ + slug + _archive (the longest suffix here).
+    # 63 characters at most on PostgreSQL: test_ + prefix + _ + slug + _archive (the longest suffix
+    # here), and a worker's clone number.
     prefix = f"{contenders.DB_PREFIX}1a2b3c"
     for contender in contenders.all_contenders(list(contenders.OUR_PLUGINS)):
         name = contenders.SUITES["sample"].env("postgresql", contender.slug, prefix)["DB_NAME"]
-        assert len(f"test_{name}_archive") <= 63, contender.slug
+        clone = f"_{contender.processes}" if contender.processes > 1 else ""
+        assert len(f"test_{name}_archive{clone}") <= 63, contender.slug
 
 
 def test_wagtail_gets_the_baseline_and_all_plugins_cold_and_warm_with_and_without_options():
-    found = contenders.all_contenders(["class-fixtures", "reuse-db"])
+    found = contenders.all_contenders(["class-fixtures", "reuse-db", "parallel"])
     assert [c.slug for c in found if "wagtail" in c.kinds] == [
-        "django", "nosetests all plugins", "nosetests all + REUSE_DB=1 (warm)",
-        "all warm, fast hasher", "all warm, global test.json"]
+        "django", "django --parallel 2", "nosetests all plugins", "nosetests all + REUSE_DB=1 (warm)",
+        "all warm, fast hasher", "all warm, global test.json", "nosetests all x2",
+        "nosetests all + REUSE_DB=1 x2 (warm)"]
     assert not any(c.ours for c in found if "," in c.slug)  # may change outcomes: not held to them
 
 
