@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test unit bench clean mysql-driver
+.PHONY: demo test unit bench chaos clean mysql-driver
 
 # mysqlclient compiles against libmariadb: without it MariaDB tests are skipped, not broken.
 # Its success is not part of the stamp: until the driver imports, every make that needs it
@@ -35,6 +35,18 @@ test: $(STAMP) mysql-driver
 # make bench BENCH_ARGS="--backends sqlite --runs 1". Contender venvs go in .bench/.
 bench: $(STAMP) mysql-driver
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The reliability campaign (kills, interrupts, fuzzed fixtures, races, real-database guards,
+# bad options) on every backend, and its table; CHAOS_QUICK=1 for the short one CI runs.
+# Options: make chaos CHAOS_ARGS="--backends sqlite --parts fuzz --fuzz 500".
+CHAOS_STAMP := $(VENV)/.chaos-installed
+
+$(CHAOS_STAMP): $(STAMP) chaos/requirements.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r chaos/requirements.txt
+	touch $(CHAOS_STAMP)
+
+chaos: $(CHAOS_STAMP)
+	CHAOS_QUICK=$(CHAOS_QUICK) $(BIN)/python -m chaos $(CHAOS_ARGS)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit

@@ -11,7 +11,9 @@ PROJECT_PYTHON = Path(sys.executable)
 BACKENDS = ("sqlite", "postgresql", "mysql")
 DB_PREFIX = "nffbench"
 # Our plugins, in the order the table lists them; the bench uses those `nosetests --plugins` shows.
-OUR_PLUGINS = ("class-fixtures", "fixture-bundling", "reuse-db", "progressive")
+OUR_PLUGINS = ("class-fixtures", "fixture-bundling", "reuse-db", "progressive", "parallel")
+# Plugins without a --with- switch of their own: "parallel" runs --processes under --with-django.
+NOT_SWITCHES = ("parallel",)
 WAGTAIL_ENGINES = {"sqlite": "django.db.backends.sqlite3", "postgresql": "django.db.backends.postgresql",
                    "mysql": "django.db.backends.mysql"}
 WAGTAIL_SERVERS = {"postgresql": ("127.0.0.1", "5432", "postgres"), "mysql": ("127.0.0.1", "3306", "root")}
@@ -38,6 +40,8 @@ class Suite:
     name: str
     kind: str  # "sample" or "wagtail"
     labels: tuple = ()
+    backends: tuple = ()    # only these backends (default: every one asked for)
+    contenders: tuple = ()  # only these contenders (default: every one of the suite's kind)
 
     def env(self, backend, slug, prefix=DB_PREFIX):
         """The environment that picks *backend*, with database names of *slug* under *prefix*."""
@@ -73,12 +77,18 @@ SAMPLE_SUBSET = (
 # A Wagtail subset of one to three minutes under Django's runner on SQLite here.
 WAGTAIL_SUBSET = ("wagtail.contrib.redirects", "wagtail.contrib.forms", "wagtail.sites", "wagtail.locales",
                   "wagtail.contrib.settings", "wagtail.contrib.search_promotions")
+# The whole sample suite on PostgreSQL, Django's runner beside ours warm and cold: the
+# figures of issue 14 (ten times faster, ten times fewer statements) and where the time goes.
+FLOOR_CONTENDERS = ("django", "nosetests all plugins", "nosetests all + REUSE_DB=1 (warm)")
 SUITES = {
     "sample": Suite("sample", "sample", SAMPLE_SUBSET),
     "sample-full": Suite("sample-full", "sample"),
+    "sample-full-pg": Suite("sample-full-pg", "sample", backends=("postgresql",), contenders=FLOOR_CONTENDERS),
     "wagtail": Suite("wagtail", "wagtail", WAGTAIL_SUBSET),
     "wagtail-full": Suite("wagtail-full", "wagtail", ("wagtail",)),
 }
+DEFAULT_SUITES = ("sample", "sample-full-pg", "wagtail")
+PHASE_SUITES = ("sample-full", "sample-full-pg", "wagtail", "wagtail-full")  # get the phase table
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,8 @@ class Contender:
     """One way of running a suite."""
 
     slug: str
-    family: str  # "django" (the baseline's family), "pytest", "django-nose" or "ours"
+    family: str  # "django" (the baseline's family), "pytest", "django-nose", "ours" or "options"
+    # ("options": ours with options that change what tests see; their outcomes may differ)
     venv: str | None  # None: the project's .venv
     args: tuple  # after the runner's own command
     env: dict = field(default_factory=dict)
@@ -138,7 +149,7 @@ def all_contenders(plugins):
     contenders = [
         Contender("django", "django", None, ()),
         Contender("django --keepdb (warm)", "django", None, ("--keepdb",), warm=True, kinds=("sample",)),
-        Contender("django --parallel 2", "django", None, ("--parallel", "2"), processes=2, kinds=("sample",)),
+        Contender("django --parallel 2", "django", None, ("--parallel", "2"), processes=2),
         Contender("pytest-django", "pytest", "pytest", (), kinds=("sample",)),
         Contender("pytest --reuse-db (warm)", "pytest", "pytest", ("--reuse-db",), warm=True, kinds=("sample",)),
         Contender("pytest -n 2 --dist loadscope", "pytest", "pytest", ("-n", "2", "--dist", "loadscope"),
@@ -150,8 +161,11 @@ def all_contenders(plugins):
                   env={"REUSE_DB": "1"}, warm=True, kinds=("sample",)),
         Contender("nosetests --with-django", "ours", None, (), kinds=("sample",)),
     ]
+    parallel = "parallel" in plugins
+    plugins = [plugin for plugin in plugins if plugin not in NOT_SWITCHES]
     alone = [plugin for plugin in plugins if plugin != "reuse-db"]
-    # On Wagtail (a minute or more a run) only Django's runner and all our plugins, cold and warm.
+    # On Wagtail (a minute or more a run) only Django's runner (serial and --parallel 2) and all our
+    # plugins, cold and warm, serial and --processes=2.
     for plugin in plugins:
         contenders.append(Contender(f"nosetests --with-{plugin}", "ours", None, (f"--with-{plugin}",),
                                     warm=plugin == "reuse-db", kinds=("sample",)))
@@ -162,6 +176,20 @@ def all_contenders(plugins):
         flags = tuple(f"--with-{plugin}" for plugin in plugins)
         contenders.append(Contender("nosetests all + REUSE_DB=1 (warm)", "ours", None, flags,
                                     env={"REUSE_DB": "1"}, warm=True))
+        # The options that change what tests see, on Wagtail only (its fixture test.json for every test).
+        contenders.append(Contender("all warm, fast hasher", "options", None,
+                                    (*flags, "--fast-password-hasher"), env={"REUSE_DB": "1"}, warm=True,
+                                    kinds=("wagtail",)))
+        contenders.append(Contender("all warm, global test.json", "options", None,
+                                    (*flags, "--global-fixtures=test.json"), env={"REUSE_DB": "1"}, warm=True,
+                                    kinds=("wagtail",)))
+    if parallel and len(plugins) > 1:
+        # "x2": --processes=2 (short slugs: the clones' names must fit PostgreSQL's 63 characters)
+        flags = tuple(f"--with-{plugin}" for plugin in alone) + ("--processes=2",)
+        contenders.append(Contender("nosetests all x2", "ours", None, flags, processes=2))
+        if "reuse-db" in plugins:
+            contenders.append(Contender("nosetests all + REUSE_DB=1 x2 (warm)", "ours", None, flags,
+                                        env={"REUSE_DB": "1"}, warm=True, processes=2))
     return contenders
 
 

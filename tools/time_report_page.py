@@ -5,7 +5,8 @@
 Runs ``nosetests --time-report-html`` over a scratch copy of ``sample_app`` on SQLite
 (the options given, else ``--with-fixture-bundling --with-class-fixtures``), then
 loads the page in headless chromium, checks it made no request and logged no
-error, and saves the top of the page (the timeline and the phase table) as PNG.
+error, saves the top of the page (the timeline and the phase table) as PNG and
+prints the text report.
 """
 
 import os
@@ -41,6 +42,8 @@ def main(png, options):
         Path(png).parent.mkdir(parents=True, exist_ok=True)
         Path(png).write_bytes(visit.screenshot)
         print(f"{png}: {visit.value} lane(s)")
+        report = done.stdout + done.stderr
+        print(report[report.find("time report:"):report.find("time report page:")])
 
 
 if __name__ == "__main__":

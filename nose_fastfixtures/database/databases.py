@@ -13,6 +13,7 @@ from django.test import SimpleTestCase, TestCase
 from django.test.runner import DiscoverRunner
 from django.test.testcases import _DatabaseFailure
 
+from nose_fastfixtures.database import safety
 from nose_fastfixtures.errors import ConfigError
 from nose_fastfixtures.planning.timeline import TIMELINE
 
@@ -110,11 +111,14 @@ def fewer_full_collections():
 class TestDatabases:
     """The test databases of one run: created by ``setup``, destroyed by ``teardown``."""
 
-    def __init__(self, verbosity=1, reuse=False):
+    def __init__(self, verbosity=1, reuse=False, global_fixtures=None):
         self.runner = DiscoverRunner(verbosity=verbosity, interactive=False)
         self.reuse = reuse  # keep the databases between runs (nose_fastfixtures.database.reuse)
+        self.global_fixtures = global_fixtures  # a GlobalFixtures, or None
         self.old_config = None
         self.guarded = []
+        self.undo_reloads = None
+        self.write_guard = None
         self.aliases = ()
         self.clones = 0        # workers with a clone of every test database (parallel runs)
         self.worker_clones = []  # in a worker: its kept clones, finished at its end
@@ -124,6 +128,9 @@ class TestDatabases:
         from django.core.management.base import SystemCheckError
 
         check_reachable(databases)
+        safety.check_settings(connections, databases)
+        self.write_guard = safety.WriteGuard(connections)
+        self.write_guard.install()
         self.aliases = tuple(databases)
         serialized = {alias for alias, serialize in databases.items() if serialize}
         try:
@@ -131,14 +138,18 @@ class TestDatabases:
                 if self.reuse:
                     from nose_fastfixtures.database import reuse
 
-                    self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity)
+                    self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity,
+                                                            self.global_fixtures)
                 else:
                     from nose_fastfixtures.database import reuse
 
                     reuse.say_if_kept_databases_go(databases, self.runner.verbosity)
                     self.old_config = self._setup_django_databases(databases, serialized)
+                    self._load_global_fixtures(databases)
         except DatabaseError as exc:
             raise ConfigError(f"could not create the test databases: {exc}") from exc
+        if self.global_fixtures:
+            self.undo_reloads = self.global_fixtures.reload_after_flushes()
         self.guard_unused(set(databases))
         try:
             with TIMELINE.span("checks"):
@@ -168,6 +179,14 @@ class TestDatabases:
                 except DatabaseError:
                     pass
             raise
+
+    def _load_global_fixtures(self, databases):
+        """Into each test database once (mirrors see their primary's)."""
+        from django.test.utils import get_unique_databases_and_mirrors
+
+        if self.global_fixtures:
+            for _, aliases in get_unique_databases_and_mirrors(databases)[0].values():
+                self.global_fixtures.load(aliases[0])
 
     def guard_unused(self, used):
         """Refuse queries to aliases whose test database was not created.
@@ -238,6 +257,9 @@ class TestDatabases:
                     connection.creation.destroy_test_db(suffix=str(number), verbosity=self.runner.verbosity)
 
     def teardown(self):
+        if self.undo_reloads is not None:
+            self.undo_reloads()
+            self.undo_reloads = None
         for connection, name, original in reversed(self.guarded):
             setattr(connection, name, original)
         self.guarded = []
@@ -251,3 +273,6 @@ class TestDatabases:
                     reuse.teardown_databases(old_config)
                 else:
                     self.runner.teardown_databases(old_config)
+        if self.write_guard is not None:
+            self.write_guard.uninstall()
+            self.write_guard = None

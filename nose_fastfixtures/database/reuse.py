@@ -103,9 +103,9 @@ def describe_models(labels):
 
 
 class SchemaInputs:
-    """What every alias's fingerprint is computed from, read once per run."""
+    """What every alias's fingerprint is computed from, read once per run (global fixtures too)."""
 
-    def __init__(self):
+    def __init__(self, global_fixtures=None):
         import django
         from django.apps import apps
         from django.conf import settings
@@ -116,6 +116,7 @@ class SchemaInputs:
         self.migrations, unmigrated = migration_files()
         self.unmigrated = describe_models(unmigrated)
         self._all_labels = [app.label for app in apps.get_app_configs()]
+        self.global_fixtures = global_fixtures  # a GlobalFixtures, or None
 
     def fingerprint(self, settings_dict):
         if settings_dict.get("TEST", {}).get("MIGRATE") is False:
@@ -123,17 +124,23 @@ class SchemaInputs:
             migrations, unmigrated = {}, describe_models(self._all_labels)
         else:
             migrations, unmigrated = self.migrations, self.unmigrated
-        return fingerprint.compute(self.django_version, settings_dict, self.routers, migrations, unmigrated)
+        return fingerprint.compute(self.django_version, settings_dict, self.routers, migrations, unmigrated,
+                                   self.global_fixtures.identity if self.global_fixtures else None)
 
 
 def _sqlite_read_only(path):
     return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
 
 
+def _copy_prefix(path):
+    """Temporary copies of *path* are named after it, so that each run only clears its own."""
+    return f".{os.path.basename(path)}.reuse-"
+
+
 def _save_sqlite(source, path):
     """Copy the sqlite3 connection *source* into the file *path*, atomically (never a partial file)."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix=".reuse-", suffix=".sqlite3", dir=directory)
+    fd, temporary = tempfile.mkstemp(prefix=_copy_prefix(path), suffix=".sqlite3", dir=directory)
     os.close(fd)
     try:
         target = sqlite3.connect(temporary)
@@ -148,6 +155,22 @@ def _save_sqlite(source, path):
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def remove_stale_copies(path):
+    """Remove the half-written copies of *path* a killed run left (call it holding the file's lock)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    prefix = _copy_prefix(path)
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name.startswith(prefix):  # the copy and its -journal
+            try:
+                os.unlink(os.path.join(directory, name))
+            except FileNotFoundError:
+                pass
 
 
 def keep_file_for(settings_dict, project_dir):
@@ -337,7 +360,9 @@ class KeptDatabase:
         return {"pid": os.getpid(), "host": socket.gethostname(),
                 "started": time.strftime("%Y-%m-%d %H:%M:%S")}
 
-    def _record_fresh(self, new_fingerprint):
+    def _record_fresh(self, new_fingerprint, global_fixtures=None):
+        if global_fixtures:
+            global_fixtures.load(self.alias)  # the fresh state holds them: warm runs load nothing
         if self.in_memory:
             self._write({"fingerprint": new_fingerprint})
             _save_sqlite(self.connection.connection, self.keep_path)
@@ -352,16 +377,19 @@ class KeptDatabase:
         from nose_fastfixtures.planning.fingerprint import CREATE, MIGRATE, REBUILD, REUSE, Decision
 
         self.check_safe()
+        if self.in_memory:
+            remove_stale_copies(self.keep_path)  # a run killed while saving it
         new = self.fingerprint = inputs.fingerprint(self.connection.settings_dict)
         stored = self.read_state()
         decision = fingerprint.classify(None if stored is None else stored.get("fingerprint"), new)
         if stored is not None and "fingerprint" not in stored:
             decision = Decision(REBUILD, "it exists but holds no reuse-db fingerprint")
         decision = fingerprint.after_interrupted(decision, (stored or {}).get("marker"))
+        globals_ = inputs.global_fixtures
         if decision.action == MIGRATE:
             try:
                 self._migrate()
-                self._record_fresh(new)
+                self._record_fresh(new, globals_)
             except Exception as exc:  # e.g. a new migration that must run before applied ones
                 first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
                 decision = Decision(REBUILD, f"applying {fingerprint.names(decision.new_migrations)} "
@@ -369,13 +397,15 @@ class KeptDatabase:
                 self._forget_memory()
         if decision.action == REUSE:
             self._reuse()
+            if globals_:
+                globals_.note_present(self.alias)  # part of its fresh state
             if not self.in_memory:
                 self.fresh = stored.get("fresh") or {}
                 self.copies = stored.get("copies") or {}
                 self._write({"marker": self._running_marker()})
         elif decision.action in (CREATE, REBUILD):
             self._create(existing=stored is not None)
-            self._record_fresh(new)
+            self._record_fresh(new, globals_)
         self.decision = decision
         if self.verbosity >= 1:
             log(fingerprint.summary(self.alias, self.target, decision))
@@ -408,8 +438,11 @@ class KeptDatabase:
 def restore_fresh(connection, fresh, copies, verbosity):
     """Restore *connection*'s rows and sequences and verify them against the fresh digests;
     returns what still differs."""
-    restore_sequences(connection, fresh)
-    changed = fingerprint.changed_tables(fresh, table_digests(connection))
+    # The sequences just set are not read again: setval sets exactly, and MySQL's
+    # AUTO_INCREMENT takes the value when the rows are as fresh (else they are restored,
+    # and everything is read again below). On MySQL that read is the slow part.
+    sequences = restore_sequences(connection, fresh)
+    changed = fingerprint.changed_tables(fresh, table_digests(connection, sequences))
     tables = restorable(changed, fresh)
     if changed and tables is not None:
         restore_rows(connection, tables, copies)
@@ -444,7 +477,7 @@ def say_if_kept_databases_go(aliases, verbosity):
                 f"it replaces it and drops it at the end, and the next REUSE_DB=1 run makes it again")
 
 
-def setup_databases(aliases, serialized_aliases, verbosity):
+def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None):
     """Django's ``setup_databases`` with kept databases; returns what ``teardown_databases`` needs."""
     from django.db import connections
     from django.test.utils import get_unique_databases_and_mirrors
@@ -454,7 +487,7 @@ def setup_databases(aliases, serialized_aliases, verbosity):
     kept = [KeptDatabase(connection, verbosity) for connection in firsts]
     for database in kept:
         database.check_safe()  # all refusals before anything is written
-    inputs = SchemaInputs()
+    inputs = SchemaInputs(global_fixtures)
     done = []
     try:
         for database in kept:
@@ -464,6 +497,8 @@ def setup_databases(aliases, serialized_aliases, verbosity):
                     log(f"reuse-db: {database.alias}: its SQLite NAME is in memory: nothing to keep it next to")
                 database.connection.creation.create_test_db(verbosity=verbosity, autoclobber=True,
                                                             serialize=False)
+                if global_fixtures:
+                    global_fixtures.load(database.alias)
             else:
                 database.acquire()
                 database.prepare(inputs)

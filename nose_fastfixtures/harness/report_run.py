@@ -1,5 +1,6 @@
 """One run's time report: the timeline and the classes that ran, analysed, then as text or HTML."""
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +16,28 @@ class RunReport:
     suggestions: list
 
 
-def build(timeline, classes, cwd, fast_hasher_option=None):
-    """Analyse *timeline* for the test *classes* that ran in *cwd*."""
+def class_named(name):
+    """The class a "class" span names (``module.Qualified.Name``), or None if it cannot be found."""
+    parts = name.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        found = sys.modules.get(".".join(parts[:split]))
+        if found is not None:
+            for part in parts[split:]:
+                found = getattr(found, part, None)
+            return found if isinstance(found, type) else None
+    return None
+
+
+def classes_that_ran(spans):
+    """The classes of the run's "class" spans, every lane's (a parallel worker's too), in order."""
+    names = dict.fromkeys(span.name for span in sorted(spans, key=lambda s: s.start) if span.kind == "class")
+    return [cls for cls in map(class_named, names) if cls is not None]
+
+
+def build(timeline, cwd, fast_hasher_option=None):
+    """Analyse *timeline*, a run in *cwd*, with what its classes say of themselves."""
     spans = list(timeline.spans)
-    facts = [class_facts(cls, cwd) for cls in classes]
+    facts = [class_facts(cls, cwd) for cls in classes_that_ran(spans)]
     result = analysis.analyse(spans, facts, wall=timeline.clock() - timeline.started)
     cache = {}
     objects = {f.name: objects_in(f.fixture_files, cwd, cache)
@@ -33,6 +52,4 @@ def text_lines(run, count):
 
 def write_html(run, path, count):
     page = html.render(run.spans, run.analysis, run.suggestions, count=count)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    Path(path).write_text(page, encoding="utf-8")

@@ -98,8 +98,13 @@ class UnittestResult:
 
 def run_with_unittest_result(test):
     """A callable for nose's ``prepareTestCase`` hook: run *test* with a complete result."""
+    from nose_fastfixtures.harness import trial_compat
+
     def run(result):
-        test.test(UnittestResult(result))
+        result = UnittestResult(result)
+        if trial_compat.is_trial_case(test.test):
+            result = trial_compat.trial_reporter(result)
+        test.test(result)
     return run
 
 

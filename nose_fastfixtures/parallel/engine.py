@@ -42,24 +42,28 @@ def runs_in_worker(plugin):
 
 
 def index_suite(units):
-    """``(refs, leaves, tests_of)``: an index for every suite and test (``id(object)`` -> index),
-    the indices of the tests, and each unit's test indices."""
-    refs, leaves, tests_of = {}, set(), []
+    """``(refs, nodes, leaves)``: an index for every suite and test (``id(object)`` -> index), the
+    objects by index, and the indices of the tests (a test generator's suite counts as one)."""
+    refs, nodes, leaves = {}, [], set()
 
     def visit(node):
-        refs[id(node)] = len(refs)
+        refs[id(node)] = len(nodes)
+        nodes.append(node)
         if suites.is_generator_suite(node) or not isinstance(node, unittest.TestSuite):
             leaves.add(refs[id(node)])
-            return [refs[id(node)]]
-        return [index for child in suites.children(node) for index in visit(child)]
+            return
+        for child in suites.children(node):
+            visit(child)
 
     for unit in units:
-        tests_of.append(visit(unit))
-    return refs, leaves, tests_of
+        visit(unit)
+    return refs, nodes, leaves
 
 
 class StandInTest:
     """A test the parent does not hold (a test generator made it in the worker), for reporters."""
+
+    failureException = AssertionError
 
     def __init__(self, test_id, text, address=None, description=None):
         self._id, self._text, self._address, self._description = test_id, text, address, description
@@ -83,7 +87,7 @@ class Job:
 
     def __init__(self, units, config, databases, teardown_hooks):
         self.units = units
-        self.refs, self.leaves, self.tests_of = index_suite(units)
+        self.refs, self.nodes, self.leaves = index_suite(units)
         self.config = config
         self.databases = databases
         self.teardown_hooks = teardown_hooks
@@ -91,6 +95,12 @@ class Job:
         self.worker_plugins = PluginManager(plugins=[p for p in plugins if runs_in_worker(p)])
         self.reporting_plugins = PluginManager(plugins=[p for p in plugins if not runs_in_worker(p)])
         self.stat_plugins = [p for p in plugins if hasattr(p, "parallel_stats")]
+
+    def tests_of(self, index):
+        """The indices of the tests inside node *index* (the node itself if it is one)."""
+        if index in self.leaves:
+            return [index]
+        return [self.refs[id(test)] for test in suites.iter_tests(self.nodes[index])]
 
     def stats(self):
         return {plugin.name: plugin.parallel_stats() for plugin in self.stat_plugins}
@@ -170,7 +180,7 @@ class ParallelSuite(unittest.TestSuite):
 
     def run(self, result):
         result = _prepared(self.job.config, result)
-        self.by_index = _objects_by_index(self.job.units, self.job.refs)
+        self.by_index = dict(enumerate(self.job.nodes))
         self.replay_config = copy.copy(self.job.config)
         self.replay_config.plugins = self.job.reporting_plugins
         self.dispatcher = Dispatcher(self.work_units)
@@ -254,7 +264,7 @@ class ParallelSuite(unittest.TestSuite):
             unit = None if self.stopping else self.dispatcher.next_for(state.number)
             if unit is not None:
                 state.unit = unit
-                state.send(("run", id(unit), [_part(item) for item in unit.items]))
+                state.send(("run", id(unit), [self._part(item) for item in unit.items]))
         busy = any(s.live and (not s.ready or s.unit is not None) for s in self.workers.values())
         if not busy and not self.said_stop:
             self.said_stop = True
@@ -313,41 +323,28 @@ class ParallelSuite(unittest.TestSuite):
             left = sum(len(self._tests_of(item)) for unit in self.dispatcher.queue for item in unit.items)
             sys.stderr.write(f"nose_fastfixtures: every worker died; {left} tests did not run\n")
 
+    def _part(self, item):
+        """``(node index, allowed test indices or None)`` of a scheduled item (its key: the suite,
+        or ``(suite, allowed)`` for what a dead worker left of it)."""
+        node, allowed = item.key if isinstance(item.key, tuple) else (item.key, None)
+        return self.job.refs[id(node)], allowed
+
     def _tests_of(self, item):
-        index, allowed = _part(item)
-        return [test for test in self.job.tests_of[index] if allowed is None or test in allowed]
+        index, allowed = self._part(item)
+        return [test for test in self.job.tests_of(index) if allowed is None or test in allowed]
 
     def _unstarted(self, state):
         """The items of the dead worker's unit, narrowed to the tests that never started."""
         items = []
         for item in state.unit.items if state.unit is not None else ():
-            index, _ = _part(item)
+            index, _ = self._part(item)
             tests = [test for test in self._tests_of(item) if test not in state.done and test != state.began]
-            if len(tests) == len(self.job.tests_of[index]):
+            if len(tests) == len(self.job.tests_of(index)):
                 items.append(item)
             elif tests:
-                items.append(Item((index, frozenset(tests)), item.name, item.kind, len(tests), item.bundle,
-                                  item.layers))
+                items.append(Item((self.job.nodes[index], frozenset(tests)), item.name, item.kind, len(tests),
+                                  item.bundle, item.layers))
         return items
-
-
-def _part(item):
-    """``(unit index, allowed test indices or None)`` of a scheduled item."""
-    return item.key if isinstance(item.key, tuple) else (item.key, None)
-
-
-def _objects_by_index(units, refs):
-    found = {}
-
-    def visit(node):
-        found[refs[id(node)]] = node
-        if not suites.is_generator_suite(node) and isinstance(node, unittest.TestSuite):
-            for child in suites.children(node):
-                visit(child)
-
-    for unit in units:
-        visit(unit)
-    return found
 
 
 def _prepared(config, result):

@@ -1,5 +1,6 @@
 """The run's units (Django's order) described for the scheduler: names, kinds, test counts, bundles."""
 
+import unittest
 from inspect import isclass
 
 from nose_fastfixtures.harness import suites
@@ -20,10 +21,31 @@ def unit_name(unit):
         return str(unit)
 
 
+def is_package_group(unit):
+    """A package with nose fixtures (Wagtail's ``setup()``): may be split among workers, each of
+    which then runs the package's fixtures once, as nose does in one process."""
+    return suites.is_group(unit) and hasattr(getattr(unit, "context", None), "__path__")
+
+
+def class_names(unit):
+    """``{class name: test count}`` of the classes inside a unit."""
+    found = {}
+
+    def visit(node):
+        if isclass(getattr(node, "context", None)):
+            found[unit_name(node)] = sum(1 for _ in suites.iter_tests(node))
+        elif isinstance(node, unittest.TestSuite) and not suites.is_generator_suite(node):
+            for child in suites.children(node):
+                visit(child)
+
+    visit(unit)
+    return found
+
+
 def describe(units, kind_of, layers_for):
-    """An ``Item`` per unit (its key: its position); *layers_for*: class -> fixture-name tuples."""
+    """An ``Item`` per unit (its key: the unit); *layers_for*: class -> fixture-name tuples."""
     items = []
-    for index, unit in enumerate(units):
+    for unit in units:
         context = getattr(unit, "context", None)
         layers = layers_for.get(context, []) if isclass(context) else []
         keys = ()
@@ -31,5 +53,5 @@ def describe(units, kind_of, layers_for):
             aliases = tuple(context._databases_names(include_mirrors=False))
             keys = tuple(layer_key(aliases, names) for names in layers)
         tests = sum(1 for _ in suites.iter_tests(unit))
-        items.append(Item(index, unit_name(unit), kind_of(unit), tests, keys[0] if keys else "", keys))
+        items.append(Item(unit, unit_name(unit), kind_of(unit), tests, keys[0] if keys else "", keys))
     return items

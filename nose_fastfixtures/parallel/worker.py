@@ -8,13 +8,14 @@ parent in one batch when the test ends; the parent replays them to its reporters
 """
 
 import io
-import os
 import signal
 import sys
 import time
 import traceback
 import unittest
 
+from nose_fastfixtures.harness import trial_compat
+from nose_fastfixtures.harness.contexts import teardown_pending_contexts
 from nose_fastfixtures.parallel.errors import PackedError
 from nose_fastfixtures.planning.timeline import TIMELINE
 
@@ -224,7 +225,7 @@ def _interrupt(signum, frame):
 
 
 def run(number, connection, job):
-    """The worker's whole life; never returns (``os._exit``)."""
+    """The worker's whole life; ends with ``sys.exit``, which multiprocessing turns into ``os._exit``."""
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     send = connection.send
@@ -234,6 +235,7 @@ def run(number, connection, job):
     TIMELINE.spans, TIMELINE.lane = [], number  # the parent's spans stay the parent's
     try:
         job.databases.use_worker_clone(number)
+        trial_compat.after_fork()
         job.config.plugins = job.worker_plugins
         result = WorkerResult(connection, job.refs)
         send(("ready",))
@@ -250,8 +252,13 @@ def run(number, connection, job):
         send(("bye",))
     except BaseException:
         status = status or 3
-    finally:
-        os._exit(status)
+        try:
+            send(("fatal", traceback.format_exc()))
+        except BaseException:
+            pass
+    # multiprocessing ends the process with os._exit after its finalizers: never the parent's
+    # atexit handlers (its test databases' teardown).
+    sys.exit(status)
 
 
 def _serve(connection, job, result):
@@ -260,8 +267,8 @@ def _serve(connection, job, result):
         if message[0] == "stop":
             return
         _, unit_id, parts = message
-        for unit_index, allowed in parts:
-            suite = job.units[unit_index]
+        for index, allowed in parts:
+            suite = job.nodes[index]
             if allowed is not None:
                 keep_only(suite, allowed, job.refs, job.leaves)
             suite(result)
@@ -284,6 +291,7 @@ def _finish(job):
     """Remove what the worker's plugins left (bundling's layers), leave kept clones fresh."""
     from django.db import connections
 
+    teardown_pending_contexts(job.nodes)
     for hook in job.teardown_hooks:
         hook()
     job.databases.finish_worker_clone()

@@ -12,12 +12,15 @@ import sys
 from pathlib import Path
 
 from nose_fastfixtures.errors import UsageError, exit_with
+from nose_fastfixtures.harness import suites
+from nose_fastfixtures.harness.contexts import teardown_pending_contexts
 from nose_fastfixtures.harness.cache_dir import NAME as CACHE_DIR
 from nose_fastfixtures.harness.options import PluginOptions
 from nose_fastfixtures.planning import durations, option_values, scheduling
 from nose_fastfixtures.plugins.base import FastFixturesPlugin
 
 DURATIONS_FILE = "durations.json"
+PLAN_FILE_ENV = "NFF_PLAN_FILE"  # the run's units as the scheduler sees them (bench.simulate reads it)
 
 
 def parse_processes(value, cpu_count):
@@ -71,7 +74,7 @@ class ParallelPlugin(FastFixturesPlugin):
             self.processes = 1
         if self.processes > 1:
             self._check_can_fork(options)
-        self.enabled = self.processes > 1 or self.shard is not None
+        self.enabled = self.processes > 1 or self.shard is not None or bool(os.environ.get(PLAN_FILE_ENV))
 
     @staticmethod
     def _plugin(conf, name):
@@ -87,40 +90,88 @@ class ParallelPlugin(FastFixturesPlugin):
 
     def begin(self):
         django = self._plugin(self.conf, "django")
+        if os.environ.get(PLAN_FILE_ENV):
+            django.selection_hooks.insert(0, self.write_plan)
         if self.shard is not None:
             django.selection_hooks.append(self.select_shard)
         if self.processes > 1:
             django.run_hook = self.run_in_parallel
 
     # -- planning
-    def _items(self, units):
-        from nose_fastfixtures.parallel.units import describe
+    def _items(self, units, parts):
+        """The scheduler's items for *units*, with a package group longer than a fair share of
+        *parts* replaced by its own units (each worker or shard then runs the package's fixtures)."""
+        from nose_fastfixtures.parallel import units as describing
         from nose_fastfixtures.plugins.django_plugin import unit_kind
 
         bundling = self._plugin(self.conf, "fixture-bundling")
-        return describe(units, unit_kind, getattr(bundling, "layers_for", {}) if bundling else {})
+        layers_for = getattr(bundling, "layers_for", {}) if bundling else {}
+
+        def described(some_units):
+            return describing.describe(some_units, unit_kind, layers_for)
+
+        items = described(units)
+        estimator = self._estimator(items)
+        for item in items:
+            if describing.is_package_group(item.key):
+                classes = describing.class_names(item.key)
+                estimator.classes.setdefault(item.name, sum(
+                    estimator.classes.get(name, tests * estimator.per_test) for name, tests in classes.items()))
+        share = sum(estimator.item(item) for item in items) / max(parts, 1)
+
+        def expanded(some_items):
+            for item in some_items:
+                if parts > 1 and describing.is_package_group(item.key) and estimator.item(item) > share:
+                    yield from expanded(described(suites.children(item.key)))
+                else:
+                    yield item
+
+        return list(expanded(items)), estimator
 
     def _estimator(self, items):
         path = Path(self.conf.workingDir or os.getcwd()) / CACHE_DIR / DURATIONS_FILE
         measured = durations.load(path, warn=lambda message: sys.stderr.write(f"nose_fastfixtures: {message}\n"))
         return scheduling.Estimator.from_durations(items, measured.classes, measured.layers)
 
+    def write_plan(self, units):
+        """Write the run's units (packages with nose fixtures with their own inside) as JSON."""
+        import json
+
+        from nose_fastfixtures.parallel import units as describing
+        from nose_fastfixtures.plugins.django_plugin import unit_kind
+
+        bundling = self._plugin(self.conf, "fixture-bundling")
+        layers_for = getattr(bundling, "layers_for", {}) if bundling else {}
+
+        def tree(some_units):
+            return [{"name": item.name, "kind": item.kind, "tests": item.tests, "bundle": item.bundle,
+                     "layers": list(item.layers),
+                     "children": tree(suites.children(item.key)) if describing.is_package_group(item.key) else []}
+                    for item in describing.describe(some_units, unit_kind, layers_for)]
+
+        with open(os.environ[PLAN_FILE_ENV], "w") as stream:
+            json.dump({"format": 1, "items": tree(units)}, stream, indent=1)
+        return units
+
     def select_shard(self, units):
         """The Django plugin's selection hook: keep this shard's units, in their order."""
-        items = self._items(units)
         index, count = self.shard
-        chosen = scheduling.shard(items, self._estimator(items), index, count)
+        items, estimator = self._items(units, count)
+        chosen = scheduling.shard(items, estimator, index, count)
         if self.conf.verbosity >= 1:
             tests = sum(item.tests for item in chosen)
             sys.stderr.write(f"shard {index}/{count}: {tests} of {sum(item.tests for item in items)} tests\n")
-        return [units[item.key] for item in chosen]
+        if len(items) != len(units):  # a package was split: its fixtures' teardown is due at the end
+            django = self._plugin(self.conf, "django")
+            django.teardown_hooks.insert(0, lambda: teardown_pending_contexts([item.key for item in chosen]))
+        return [item.key for item in chosen]
 
     def run_in_parallel(self, units, databases):
         """The Django plugin's run hook: the suite that runs *units* in workers, or None for serial."""
         from nose_fastfixtures.parallel.engine import ParallelSuite
 
-        items = self._items(units)
-        work_units = scheduling.plan(items, self._estimator(items), self.processes)
+        items, estimator = self._items(units, self.processes)
+        work_units = scheduling.plan(items, estimator, self.processes)
         count = min(self.processes, len(work_units))
         if count <= 1:
             return None

@@ -2,8 +2,9 @@
 
 import os
 import sys
-from inspect import isclass
+from pathlib import Path
 
+from nose_fastfixtures.errors import UsageError, exit_with
 from nose_fastfixtures.planning import option_values
 from nose_fastfixtures.planning.timeline import TIMELINE
 from nose_fastfixtures.plugins.base import FastFixturesPlugin
@@ -17,6 +18,9 @@ class TimeReportPlugin(FastFixturesPlugin):
     # Its report() tears the databases down first, so that their teardown is measured:
     # after every plugin that reports on the run (they all come first, with higher scores).
     score = 50
+    # Under --processes its startTest/stopTest watch writes where the tests run (its probes are
+    # forked with the worker); its report() runs in the parent, over every worker's spans.
+    parallel_role = "worker"
 
     def options(self, parser, env):
         super().options(parser, env)
@@ -38,17 +42,29 @@ class TimeReportPlugin(FastFixturesPlugin):
         if not self.enabled:
             return
         self.slowest = options.time_report_slowest  # checked by the option
-        self.classes = {}  # class -> None, in the order they started
+        if self.html_path:
+            self._check_writable(self.html_path)
         self.probes = None
+
+    @staticmethod
+    def _check_writable(value):
+        """The page's path, checked before any test runs: a run must not end in a lost report."""
+        path = Path(value)
+        folder = path.parent
+        if path.is_dir():
+            problem = "it is a folder"
+        elif not folder.is_dir():
+            problem = f"there is no folder {str(folder)!r} (create it first)"
+        elif not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            problem = "it cannot be written"
+        else:
+            return
+        exit_with(UsageError(f"--time-report-html={value!r}: {problem}"))
 
     def begin(self):
         from nose_fastfixtures.harness.probes import Probes
 
         self.probes = Probes(TIMELINE).install()
-
-    def startContext(self, context):
-        if isclass(context):
-            self.classes.setdefault(context, None)
 
     def startTest(self, test):
         from django.test import TestCase, TransactionTestCase
@@ -67,16 +83,18 @@ class TimeReportPlugin(FastFixturesPlugin):
         self.probes.uninstall()
         from nose_fastfixtures.harness import report_run
 
-        cwd = self.conf.workingDir or os.getcwd()
-        run = report_run.build(TIMELINE, list(self.classes), cwd, self._fast_hasher_option())
-        stream.write("\n" + "\n".join(report_run.text_lines(run, self.slowest)) + "\n")
+        started = TIMELINE.clock()
+        run = report_run.build(TIMELINE, self.conf.workingDir or os.getcwd(), self._fast_hasher_option())
+        lines = report_run.text_lines(run, self.slowest)
         if self.html_path:
             try:
                 report_run.write_html(run, self.html_path, self.slowest)
             except OSError as error:
                 sys.stderr.write(f"nose_fastfixtures: warning: could not write {self.html_path}: {error}\n")
             else:
-                stream.write(f"time report page: {self.html_path}\n")
+                lines.append(f"time report page: {self.html_path}")
+        lines.append(f"time report made in {TIMELINE.clock() - started:.2f}s")
+        stream.write("\n" + "\n".join(lines) + "\n")
 
     def _finish_databases(self):
         from nose_fastfixtures.plugins.django_plugin import DjangoPlugin

@@ -6,7 +6,7 @@ nest (a fixture load inside a class inside the run); each moment of a lane belon
 the innermost span open then, so the phases add up to the time the lanes were busy.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from nose_fastfixtures.planning.durations import layer_key
@@ -14,7 +14,8 @@ from nose_fastfixtures.report.facts import TESTCASE, TRANSACTION_TESTCASE
 
 # Span kinds (planning/timeline.py's) and the phase each one's own time counts as.
 DB_SETUP, DB_TEARDOWN = "db-setup", "db-teardown"
-LAYER_LOAD, LAYER_UNLOAD, CLASS_LOAD, CLASS_UNLOAD = "layer-load", "layer-unload", "class-load", "class-unload"
+LAYER_LOAD, LAYER_UNLOAD = "layer-load", "layer-unload"
+CLASS_LOAD, CLASS_UNLOAD = "class-load", "class-unload"
 LOADDATA, FLUSH, RESTORE, CLASS, TEST = "loaddata", "flush", "restore", "class", "test"
 HASHING, SLEEP, NETWORK = "password-hash", "sleep", "network"
 WRITE, THREAD_QUERY = "db-write", "thread-query"  # marks: zero-length, once per test
@@ -35,7 +36,10 @@ PHASES = (
     ("database teardown", (DB_TEARDOWN, "freshness")),
 )
 OTHER_PHASE = "other (nose, between phases)"
+WAITING_PHASE = "main process waiting for workers"
+IDLE_PHASE = "workers idle (between their classes)"
 MARKS = (WRITE, THREAD_QUERY)
+_Interval = namedtuple("_Interval", "start end")
 
 
 @dataclass
@@ -66,11 +70,16 @@ class RanTest:
 
 @dataclass
 class FixtureSetTime:
-    label: str        # "default:customers+catalog"
-    seconds: float    # its classes' time and its layer loads and unloads
+    label: str        # "default:customers+catalog": the classes loading these fixtures here
+    seconds: float    # its classes' time (their own loads included)
     classes: int
+
+
+@dataclass
+class LayerTime:
+    label: str        # "default:catalog": a bundling layer, named by its own fixtures
+    seconds: float    # its loads and unloads
     loads: int
-    load_seconds: float = 0.0  # its layer loads and unloads alone
 
 
 @dataclass
@@ -83,7 +92,9 @@ class Analysis:
     class_loads: dict = field(default_factory=dict)    # class name -> seconds in its own loaddata calls
     class_hashing: dict = field(default_factory=dict)  # class name -> seconds hashing passwords
     layer_loads: dict = field(default_factory=dict)    # layer name -> seconds loading it (bundling)
-    fixture_sets: list = field(default_factory=list)
+    hashers: dict = field(default_factory=dict)        # hasher algorithm -> seconds (nested calls twice)
+    fixture_sets: list = field(default_factory=list)  # FixtureSetTime, slowest first
+    layers: list = field(default_factory=list)        # LayerTime, slowest first
     loads: int = 0                   # loaddata calls made
     djangos_loads: int = 0           # loaddata calls Django's runner would have made
 
@@ -152,22 +163,39 @@ def phases(spans, wall):
     known = [label for label, _ in PHASES]
     table = [Phase(label, seconds[label], counts[label]) for label in known]
     table += [Phase(label, seconds[label], counts[label]) for label in sorted(seconds) if label not in known]
-    table.append(Phase(OTHER_PHASE, max(_uncovered(spans, wall), 0.0)))
+    other, waiting, idle = _uncovered(spans, wall)
+    table.append(Phase(WAITING_PHASE, max(waiting, 0.0)))
+    table.append(Phase(IDLE_PHASE, max(idle, 0.0)))
+    table.append(Phase(OTHER_PHASE, max(other, 0.0)))
     return [phase for phase in table if phase.seconds > 0 or phase.spans]
 
 
 def _uncovered(spans, wall):
-    """Time no span covers: the whole run on the main lane, a worker's own stretch on the others."""
+    """``(other, waiting, idle)``: time no span covers, split for parallel runs.
+
+    On the main lane, what no span covers is *other*, except while workers run (from
+    the first worker span to the last), when it is the main process *waiting* for
+    them; a worker's gaps between its own first and last span are *idle*.
+    """
     lanes = _by_lane(spans)
     if not lanes:
-        return wall
+        return wall, 0.0, 0.0
     main = min(lanes)
-    total = wall - _covered(lanes[main])
-    for lane, lane_spans in lanes.items():
-        if lane != main:
-            extent = max(s.end for s in lane_spans) - min(s.start for s in lane_spans)
-            total += extent - _covered(lane_spans)
-    return total
+    workers = [s for lane, lane_spans in lanes.items() if lane != main for s in lane_spans]
+    other = wall - _covered(lanes[main])
+    if not workers:
+        return other, 0.0, 0.0
+    start, end = min(s.start for s in workers), max(s.end for s in workers)
+    waiting = (end - start) - _covered(_clipped(lanes[main], start, end))
+    idle = sum(max(s.end for s in lane_spans) - min(s.start for s in lane_spans) - _covered(lane_spans)
+               for lane, lane_spans in lanes.items() if lane != main)
+    return other - waiting, waiting, idle
+
+
+def _clipped(spans, start, end):
+    """The parts of *spans* between *start* and *end*."""
+    return [_Interval(max(span.start, start), min(span.end, end))
+            for span in spans if span.end > start and span.start < end]
 
 
 _PROBES = {HASHING: "hashing", SLEEP: "sleeping", NETWORK: "network"}
@@ -244,22 +272,27 @@ def djangos_loaddata_calls(classes, tests):
     return calls
 
 
-def fixture_set_times(spans, classes, class_seconds):
-    """Time per fixture set: its classes' time and the layer loads and unloads made for it."""
+def fixture_set_times(classes, class_seconds):
+    """Time per fixture set: the time of the classes that load it."""
     sets = {}
     for facts in classes:
         if facts.fixtures and facts.name in class_seconds:
             label = layer_key(facts.aliases, facts.fixtures)
-            entry = sets.setdefault(label, FixtureSetTime(label, 0.0, 0, 0))
+            entry = sets.setdefault(label, FixtureSetTime(label, 0.0, 0))
             entry.seconds += class_seconds[facts.name]
             entry.classes += 1
-    for span in spans:
-        entry = sets.get(span.name) if span.kind in (LAYER_LOAD, LAYER_UNLOAD) else None
-        if entry is not None:
-            entry.seconds += span.end - span.start
-            entry.load_seconds += span.end - span.start
-            entry.loads += span.kind == LAYER_LOAD
     return sorted(sets.values(), key=lambda entry: -entry.seconds)
+
+
+def layer_times(spans):
+    """Time per bundling layer: its loads and unloads."""
+    layers = {}
+    for span in spans:
+        if span.kind in (LAYER_LOAD, LAYER_UNLOAD):
+            entry = layers.setdefault(span.name, LayerTime(span.name, 0.0, 0))
+            entry.seconds += span.end - span.start
+            entry.loads += span.kind == LAYER_LOAD
+    return sorted(layers.values(), key=lambda entry: -entry.seconds)
 
 
 def analyse(spans, classes, wall=None):
@@ -278,7 +311,9 @@ def analyse(spans, classes, wall=None):
         class_loads=inside_classes(spans, (LOADDATA,)),
         class_hashing=inside_classes(spans, (HASHING,)),
         layer_loads=seconds_by_name(spans, LAYER_LOAD),
-        fixture_sets=fixture_set_times(spans, classes, seconds_by_class),
+        hashers=seconds_by_name(spans, HASHING),
+        fixture_sets=fixture_set_times(classes, seconds_by_class),
+        layers=layer_times(spans),
         loads=sum(1 for span in spans if span.kind == LOADDATA),
         djangos_loads=djangos_loaddata_calls(classes, tests),
     )

@@ -9,7 +9,16 @@ from html import escape
 from pathlib import Path
 
 from nose_fastfixtures.report import analysis as a
-from nose_fastfixtures.report.text import fixture_set_label, loads_line, seconds_cell, share
+from nose_fastfixtures.report.suggestions import plural
+from nose_fastfixtures.report.text import (
+    LAYERS_TITLE,
+    SETS_TITLE,
+    fixture_set_label,
+    layer_label,
+    loads_line,
+    seconds_cell,
+    share,
+)
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -17,7 +26,8 @@ ASSETS = Path(__file__).parent / "assets"
 ROWS = (
     ("run", ("startup", "settings", "collect", "checks")),
     ("database", (a.DB_SETUP, "db-clone", a.DB_TEARDOWN, "freshness")),
-    ("fixtures", (a.LAYER_LOAD, a.LAYER_UNLOAD, a.CLASS_LOAD, a.CLASS_UNLOAD, a.LOADDATA, a.FLUSH, a.RESTORE)),
+    ("fixtures", (a.LAYER_LOAD, a.LAYER_UNLOAD, a.CLASS_LOAD, a.CLASS_UNLOAD, a.LOADDATA, a.FLUSH,
+                  a.RESTORE)),
     ("classes", (a.CLASS,)),
     ("tests", (a.TEST,)),
     ("waits", (a.HASHING, a.SLEEP, a.NETWORK)),
@@ -68,10 +78,15 @@ def _table(head, rows, numeric=()):
     return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _legend():
-    items = [(kind, color) for kind, color in COLORS.items()] + [
-        (f"test: {outcome}", color) for outcome, color in OUTCOMES.items() if outcome]
-    return "".join(f'<span><i style="background:{color}"></i>{escape(label)}</span>' for label, color in items)
+def _legend(spans):
+    """Colours of the kinds and test outcomes this run has."""
+    kinds = {span.kind for span in spans}
+    outcomes = {span.outcome or "" for span in spans if span.kind == a.TEST}
+    items = [(kind, color) for kind, color in COLORS.items() if kind in kinds]
+    items += [(f"test: {outcome or 'unknown'}", color)
+              for outcome, color in OUTCOMES.items() if outcome in outcomes]
+    return "".join(f'<span><i style="background:{color}"></i>{escape(label)}</span>'
+                   for label, color in items)
 
 
 def _sections(analysis, suggestions, count):
@@ -83,8 +98,10 @@ def _sections(analysis, suggestions, count):
         f"<p>{escape(loads_line(analysis))}</p>"]
     lists = (("Slowest tests", "test", [(t.seconds, t.name) for t in analysis.tests]),
              ("Slowest classes", "class", [(s, n) for n, s in analysis.classes.items()]),
-             ("Slowest fixture sets", "fixture set",
-              [(f.seconds, fixture_set_label(f)) for f in analysis.fixture_sets]))
+             (f"Slowest {SETS_TITLE}", "fixture set",
+              [(entry.seconds, fixture_set_label(entry)) for entry in analysis.fixture_sets]),
+             (f"Slowest {LAYERS_TITLE}", "layer",
+              [(entry.seconds, layer_label(entry)) for entry in analysis.layers]))
     for title, noun, pairs in lists:
         chosen = a.slowest(pairs, count)
         if chosen:
@@ -103,8 +120,11 @@ def _sections(analysis, suggestions, count):
 def render(spans, analysis, suggestions, title="nose_fastfixtures time report", count=10, lane_names=None):
     """The whole page as a string."""
     data = page_data(spans, lane_names)
-    summary = (f"{seconds_cell(analysis.wall)} wall, {len(analysis.tests)} tests, "
-               f"{len(analysis.classes)} classes, {len(data['lanes'])} lane(s)")
+    lanes = len(data["lanes"])
+    summary = (f"{seconds_cell(analysis.wall)} wall, {plural(len(analysis.tests), 'test')}, "
+               f"{plural(len(analysis.classes), 'class')}, "
+               + ("one lane (a serial run)" if lanes == 1 else f"one lane each for the main process and "
+                                                            f"{plural(lanes - 1, 'worker')}"))
     css = (ASSETS / "page.css").read_text(encoding="utf-8")
     script = (ASSETS / "page.js").read_text(encoding="utf-8")
     return f"""<!DOCTYPE html>
@@ -120,7 +140,7 @@ def render(spans, analysis, suggestions, title="nose_fastfixtures time report", 
 <body>
 <h1>{escape(title)}</h1>
 <p class="summary">{escape(summary)}</p>
-<div class="legend">{_legend()}</div>
+<div class="legend">{_legend(spans)}</div>
 <div class="controls"><label>zoom <input id="zoom" type="range" min="1" max="60" step="1" value="1"></label>
 hover a bar for its name and times</div>
 <div id="scroller"><div id="timeline"></div></div>

@@ -22,7 +22,9 @@ WAITING = "tests that sleep or wait on the network"
 KINDS = (MERGE_SETS, SET_UP_TEST_DATA, NEVER_COMMITS, HASHING, WAITING)
 
 WAIT_MIN_SECONDS = 0.05      # a test that slept or waited this long gets named
-HASHING_MIN_SECONDS = 0.1    # hashing below this across the run is not worth a line
+HASHING_MIN_SECONDS = 0.1    # hashing below this across the run is not worth a line...
+HASHING_MIN_SHARE = 0.01     # ...nor below this share of the wall time
+FAST_HASHERS = frozenset({"md5", "unsalted_md5", "sha1", "unsalted_sha1"})  # the test settings' usual ones
 SMALL_FIXTURE_OBJECTS = 50   # setUpTestData beats loaddata for a handful of objects
 LISTED = 5                   # classes, tests or files named before "and N more"
 MERGES_SHOWN = 3             # pairs of fixture sets to merge, the most load time at stake first
@@ -74,13 +76,13 @@ def merge_sets(classes, analysis):
         only_a, only_b = next(iter(set_a - set_b)), next(iter(set_b - set_a))
         members = group_a + group_b
         merged = "+".join(list(group_a[0].fixtures) + [only_b])
+        at_stake = min(_load_seconds(group_a, only_a, analysis), _load_seconds(group_b, only_b, analysis))
         text = (f"fixture sets {group_a[0].set_label} ({plural(len(group_a), 'class')}) and "
                 f"{group_b[0].set_label} ({plural(len(group_b), 'class')}) differ by one file: loading "
-                f"{merged} in all {len(members)} would let them share one bundle "
-                f"(add {only_b} to {listed(f.name for f in group_a)}; add {only_a} to "
-                f"{listed(f.name for f in group_b)})")
+                f"{merged} in all {len(members)} would let them share one bundle, saving about "
+                f"{at_stake:.2f}s of loads (add {only_b} to {listed(f.name for f in group_a)}; add {only_a} "
+                f"to {listed(f.name for f in group_b)})")
         files = _fixture_files(members, (only_a, only_b))
-        at_stake = min(_load_seconds(group_a, only_a, analysis), _load_seconds(group_b, only_b, analysis))
         found.append(Suggestion(MERGE_SETS, text, tuple(f.name for f in members), _files(members, *files),
                                 at_stake))
     return sorted(found, key=lambda suggestion: -suggestion.seconds)[:MERGES_SHOWN]
@@ -144,12 +146,12 @@ def set_up_test_data(classes, analysis, objects=None):
         count = objects.get(facts.name)
         if count is None or count > SMALL_FIXTURE_OBJECTS:
             continue
-        layers = {entry.label: entry.load_seconds for entry in analysis.fixture_sets}
-        seconds = analysis.class_loads.get(facts.name, 0.0) + layers.get(_set_key(facts), 0.0)
+        seconds = analysis.class_loads.get(facts.name, 0.0) + analysis.layer_loads.get(_set_key(facts), 0.0)
         where = "its setUpTestData" if facts.own_test_data else "a setUpTestData classmethod"
-        text = (f"{facts.name} is the only class loading {facts.set_label} ({plural(count, 'object')}"
-                f"{f', {seconds:.2f}s' if seconds >= 0.005 else ''}): creating them in {where} "
-                f"would skip loaddata's file search and deserialization")
+        took = f", {seconds:.2f}s" if seconds >= 0.005 else ""
+        text = (f"{facts.name} is the only class loading {facts.set_label} ({plural(count, 'object')}{took}): "
+                f"creating {'it' if count == 1 else 'them'} in {where} would skip loaddata's file search "
+                f"and deserialization")
         found.append(Suggestion(SET_UP_TEST_DATA, text, (facts.name,),
                                 _files([facts], *facts.fixture_files), seconds))
     return found
@@ -183,10 +185,15 @@ def never_commits(classes, analysis):
 
 
 def hashing(classes, analysis, fast_hasher_option=None):
-    """Time spent hashing passwords (set-up and tests), with the classes that spent most of it."""
+    """Time spent hashing passwords (set-up and tests), with the classes that spent most of it.
+
+    Not suggested when it is a small share of the run, or when every hash was made
+    by a fast algorithm already (MD5, SHA1: the usual test settings).
+    """
     seconds_by_class = {name: seconds for name, seconds in analysis.class_hashing.items() if seconds > 0}
     total = sum(seconds_by_class.values())
-    if total < HASHING_MIN_SECONDS:
+    slow = sorted(name for name in analysis.hashers if name not in FAST_HASHERS)
+    if total < max(HASHING_MIN_SECONDS, HASHING_MIN_SHARE * analysis.wall) or not slow:
         return []
     ranked = [name for name, _ in sorted(seconds_by_class.items(), key=lambda pair: -pair[1])]
     if fast_hasher_option:
@@ -194,7 +201,7 @@ def hashing(classes, analysis, fast_hasher_option=None):
     else:
         fix = ("a fast hasher in the test settings (PASSWORD_HASHERS = "
                "['django.contrib.auth.hashers.MD5PasswordHasher']) would make it close to nothing")
-    text = (f"password hashing took {total:.2f}s in {plural(len(ranked), 'class')} "
+    text = (f"password hashing ({', '.join(slow)}) took {total:.2f}s in {plural(len(ranked), 'class')} "
             f"(most in {listed(ranked, 3)}): {fix}")
     facts_by_name = {facts.name: facts for facts in classes}
     named = [facts_by_name[name] for name in ranked if name in facts_by_name]

@@ -4,6 +4,10 @@ from nose_fastfixtures.report.analysis import slowest
 from nose_fastfixtures.report.suggestions import plural
 
 
+SETS_TITLE = "fixture sets, or bundles (their classes' time)"
+LAYERS_TITLE = "fixture layers (bundling: loads and unloads)"
+
+
 def seconds_cell(seconds):
     return f"{seconds:.2f}s"
 
@@ -27,7 +31,8 @@ def phase_lines(analysis):
     rows = [(phase.label, str(phase.spans) if phase.spans else "", seconds_cell(phase.seconds),
              share(phase.seconds, busy)) for phase in analysis.phases]
     lanes = len(analysis.lanes)
-    head = "time per phase" + (f" (summed over {lanes} workers)" if lanes > 1 else "") + ":"
+    head = "time per phase" + (f" (summed over the main process and {plural(lanes - 1, 'worker')})"
+                               if lanes > 1 else "") + ":"
     return [head] + ["  " + line for line in table(rows, right=(1, 2, 3))]
 
 
@@ -44,9 +49,13 @@ def slowest_lines(title, pairs, count):
 
 
 def fixture_set_label(entry):
-    """``default:customers+catalog (3 classes, 1 load)``."""
-    loads = f", {plural(entry.loads, 'layer load')}" if entry.loads else ""
-    return f"{entry.label} ({plural(entry.classes, 'class')}{loads})"
+    """``default:customers+catalog (3 classes)``."""
+    return f"{entry.label} ({plural(entry.classes, 'class')})"
+
+
+def layer_label(entry):
+    """``default:catalog (2 loads)``."""
+    return f"{entry.label} ({plural(entry.loads, 'load')})"
 
 
 def suggestion_lines(suggestions):
@@ -68,7 +77,8 @@ def report_lines(analysis, suggestions, count=10):
     lines.append(loads_line(analysis))
     lines += slowest_lines("tests", [(t.seconds, t.name) for t in analysis.tests], count)
     lines += slowest_lines("classes", [(s, name) for name, s in analysis.classes.items()], count)
-    lines += slowest_lines("fixture sets", [(f.seconds, fixture_set_label(f)) for f in analysis.fixture_sets],
+    lines += slowest_lines(SETS_TITLE, [(e.seconds, fixture_set_label(e)) for e in analysis.fixture_sets],
                            count)
+    lines += slowest_lines(LAYERS_TITLE, [(e.seconds, layer_label(e)) for e in analysis.layers], count)
     lines += suggestion_lines(suggestions)
     return lines

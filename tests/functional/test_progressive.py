@@ -327,7 +327,17 @@ NOISY = '''
 '''
 
 
-def test_what_tests_print_warn_or_log_gets_lines_of_its_own(tmp_path, terminal):
+@pytest.fixture
+def wide_terminal(tmp_path):
+    """A terminal wide enough for the temporary folder's long paths on one line."""
+    tmux_or_skip()
+    tmux = Tmux(tmp_path, width=300)
+    yield tmux
+    tmux.kill()
+
+
+def test_what_tests_print_warn_or_log_gets_lines_of_its_own(tmp_path, wide_terminal):
+    terminal = wide_terminal
     write_suite(tmp_path, {"test_noisy.py": NOISY})
     terminal.type("TERM=xterm nosetests --with-progressive -s -v --with-xunit test_noisy.py; echo EXIT=$?")
     after = terminal.wait_for(r"^EXIT=\d")

@@ -16,7 +16,8 @@ def items(*pks):
     return json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in pks])
 
 
-FIXTURES = {"base.json": items(1, 2), "catalog.json": items(3), "orders.json": items(4), "tiny.json": items(5)}
+FIXTURES = {"base.json": items(1, 2), "catalog.json": items(3), "orders.json": items(4),
+            "tiny.json": items(5)}
 
 # A hasher as slow as a real one, and no slower (Django 5.2's default is 1,000,000 iterations).
 HASHERS = '''
@@ -24,16 +25,12 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 
 class QuickerPBKDF2(PBKDF2PasswordHasher):
-    iterations = 200_000
+    iterations = 400_000
 '''
 SETTINGS = '\nPASSWORD_HASHERS = ["shop.hashers.QuickerPBKDF2"]\n'
 
-TRIGGERS = '''
-    import socket
-    import threading
-    import time
-
-    from django.contrib.auth.hashers import check_password, make_password
+# Two TestCase classes sharing a fixture set: nothing to suggest for them.
+SHARED = '''
     from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
     from shop.models import Item
@@ -51,6 +48,14 @@ TRIGGERS = '''
 
         def test_three(self):
             self.assertEqual(Item.objects.count(), 3)
+'''
+
+TRIGGERS = SHARED + '''
+    import socket
+    import threading
+    import time
+
+    from django.contrib.auth.hashers import check_password, make_password
 
 
     class Orders(TestCase):
@@ -110,24 +115,7 @@ TRIGGERS = '''
             self.assertEqual(Item.objects.filter(name="item 1").count(), 1)
 '''
 
-CLEAN = '''
-    from django.test import TestCase, TransactionTestCase
-
-    from shop.models import Item
-
-
-    class CatalogA(TestCase):
-        fixtures = ["base", "catalog"]
-
-        def test_three(self):
-            self.assertEqual(Item.objects.count(), 3)
-
-
-    class CatalogB(TestCase):
-        fixtures = ["base", "catalog"]
-
-        def test_three(self):
-            self.assertEqual(Item.objects.count(), 3)
+CLEAN = SHARED + '''
 
 
     class Writer(TransactionTestCase):
@@ -173,9 +161,10 @@ def chromium_or_skip():
 
 def test_numbers_and_suggestions_of_a_run_with_known_phases(tmp_path, backend):
     root = project(tmp_path, TRIGGERS)
-    page = tmp_path / "report" / "page.html"
+    page = tmp_path / "page.html"
     run = run_nose(cwd=root, env=backend_env(backend), args=[
-        "--with-time-report", f"--time-report-html={page}", "--with-fixture-bundling", "--with-class-fixtures"])
+        "--with-time-report", f"--time-report-html={page}", "--with-fixture-bundling",
+        "--with-class-fixtures"])
     assert run.returncode == 0, run.output
     out = run.output
     prefix = "shop.tests.test_suite."
@@ -192,7 +181,8 @@ def test_numbers_and_suggestions_of_a_run_with_known_phases(tmp_path, backend):
 
     found = suggestions_of(out)
     assert len(found) == 7, found
-    assert "(most in shop.tests.test_suite.Passwords)" in find_one(found, "password hashing took")
+    hashing = find_one(found, "password hashing (pbkdf2_sha256) took")
+    assert "(most in shop.tests.test_suite.Passwords)" in hashing
     assert "test_sleeps slept 0.3" in find_one(found, f"{prefix}Sleeper:")
     assert "test_waits_for_a_server waited 0.2" in find_one(found, f"{prefix}Network:")
     assert "never wrote to a database" in find_one(found, f"{prefix}ReadOnly is a TransactionTestCase")
@@ -221,12 +211,26 @@ HOVER = """(function () {
   var test = Array.prototype.find.call(bars, function (bar) {
     return data.spans[Number(bar.getAttribute("data-i"))][1] === "test"; });
   var box = test.getBoundingClientRect();
-  test.dispatchEvent(new MouseEvent("mousemove", {bubbles: true, clientX: box.left + 1, clientY: box.top + 1}));
+  test.dispatchEvent(new MouseEvent("mousemove",
+                                    {bubbles: true, clientX: box.left + 1, clientY: box.top + 1}));
   return {lanes: document.querySelectorAll(".lane").length,
           tests: Array.prototype.filter.call(bars, function (bar) {
             return data.spans[Number(bar.getAttribute("data-i"))][1] === "test"; }).length,
           tip: document.getElementById("tip").textContent};
 }())"""
+
+
+def test_a_parallel_run_has_a_lane_per_worker_and_watches_writes_in_the_workers(tmp_path):
+    root = project(tmp_path, TRIGGERS)
+    page = tmp_path / "page.html"
+    run = run_nose(cwd=root, env=backend_env("sqlite"), args=[
+        "--time-report-html", str(page), "--processes=2", "--with-class-fixtures"])
+    assert run.returncode == 0, run.output
+    assert "time per phase (summed over the main process and 2 workers):" in run.output
+    found = suggestions_of(run.output)
+    assert find_one(found, "shop.tests.test_suite.ReadOnly is a TransactionTestCase")
+    assert not [text for text in found if "AWriter" in text], found
+    check_page_in_a_browser(page, lanes=3)
 
 
 def test_a_suite_with_nothing_to_change_gets_no_suggestion(tmp_path):
@@ -235,10 +239,18 @@ def test_a_suite_with_nothing_to_change_gets_no_suggestion(tmp_path):
     assert run.returncode == 0, run.output
     assert "suggestions: none" in run.output
     assert "loaddata calls: 3 (Django's runner: 3)" in run.output
+    assert re.search(r"^time report made in \d+\.\d\ds$", run.output, re.M)
 
 
-def test_a_bad_count_is_a_usage_error(tmp_path):
+@pytest.mark.parametrize("args, message", [
+    (["--with-time-report", "--time-report-slowest=many"],
+     "option --time-report-slowest: needs a number of 0 or more, not 'many'"),
+    (["--time-report-html=no-such-folder/page.html"],
+     "--time-report-html='no-such-folder/page.html': there is no folder 'no-such-folder' (create it first)"),
+])
+def test_bad_options_are_usage_errors_before_any_test_runs(tmp_path, args, message):
     root = project(tmp_path, CLEAN)
-    run = run_nose(cwd=root, args=["--with-time-report", "--time-report-slowest=many"])
+    run = run_nose(cwd=root, args=args, env=backend_env("sqlite"))
     assert run.returncode == 2
-    assert "option --time-report-slowest: needs a number of 0 or more, not 'many'" in run.stderr
+    assert run.stderr.strip().splitlines()[-1] == f"nose_fastfixtures: error: {message}"
+    assert not run.outcomes

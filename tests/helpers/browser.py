@@ -13,6 +13,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -92,6 +93,7 @@ def _start(executable, profile):
     high_out = fcntl.fcntl(chrome_out, fcntl.F_DUPFD, 10)
 
     def plumb():
+        os.setpgrp()  # its renderer and helper processes too, to end them together
         os.dup2(high_in, 3)
         os.dup2(high_out, 4)
 
@@ -108,10 +110,12 @@ def _errors(events):
     for event in events:
         method, params = event.get("method"), event.get("params", {})
         if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-            errors.append("console: " + " ".join(str(a.get("value", a.get("description"))) for a in params["args"]))
+            texts = (str(arg.get("value", arg.get("description"))) for arg in params["args"])
+            errors.append("console: " + " ".join(texts))
         elif method == "Runtime.exceptionThrown":
             details = params["exceptionDetails"]
-            errors.append("exception: " + details.get("exception", {}).get("description", details.get("text", "")))
+            thrown = details.get("exception", {}).get("description", details.get("text", ""))
+            errors.append("exception: " + thrown)
         elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
             errors.append(f"log: {params['entry'].get('text')} {params['entry'].get('url', '')}".strip())
     return errors
@@ -125,16 +129,32 @@ def open_page(path, expression="null", screenshot=False, width=1400, height=900,
     executable = chromium()
     if executable is None:
         raise FileNotFoundError("chromium is not installed (apt-get install chromium)")
-    with tempfile.TemporaryDirectory(prefix="nff-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="nff-chromium-", ignore_cleanup_errors=True) as profile:
         process, pipe = _start(executable, profile)
         try:
             return _visit(pipe, Path(path).resolve().as_uri(), expression, screenshot and (full_page,),
                           width, height)
         finally:
-            process.kill()
-            process.wait()
-            os.close(pipe.to_browser)
-            os.close(pipe.from_browser)
+            _stop(process, pipe)
+
+
+def _stop(process, pipe):
+    """Close the browser, then end its process group (helpers that outlive it would keep writing)."""
+    try:
+        pipe.send("Browser.close")
+    except (OSError, RuntimeError, TimeoutError):
+        pass
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+    os.close(pipe.to_browser)
+    os.close(pipe.from_browser)
 
 
 def _visit(pipe, url, expression, screenshot, width, height):
@@ -153,6 +173,7 @@ def _visit(pipe, url, expression, screenshot, width, height):
         shot = pipe.send("Page.captureScreenshot", session, format="png", captureBeyondViewport=screenshot[0])
         visit.screenshot = base64.b64decode(shot["result"]["data"])
     events = pipe.drain()
-    visit.requests = [e["params"]["request"]["url"] for e in events if e.get("method") == "Network.requestWillBeSent"]
+    visit.requests = [event["params"]["request"]["url"] for event in events
+                      if event.get("method") == "Network.requestWillBeSent"]
     visit.errors = _errors(events)
     return visit

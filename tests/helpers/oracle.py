@@ -51,6 +51,12 @@ def run_nose(cwd=SAMPLE_APP, args=(), env=None, timeout=1800):
     return _run(command, cwd, env or {}, timeout)
 
 
+def run_trial(cwd, names, env=None, timeout=600):
+    """``trial``'s own runner over *names*, with a recording reporter (Twisted's outcomes)."""
+    command = [sys.executable, "-m", "tests.helpers.trial_recorder", *names]
+    return _run(command, cwd, env or {}, timeout)
+
+
 def compare(django_run, nose_run):
     """Differences between the two runs' outcomes, as readable lines (empty when identical)."""
     return differences(django_run.outcomes, nose_run.outcomes)

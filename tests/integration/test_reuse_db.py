@@ -237,5 +237,6 @@ def test_a_test_name_that_is_a_real_database_is_refused(tmp_path):
     real = root / "tinyproject" / f"{env['DB_NAME']}.sqlite3"
     refused = nose(root, {**env, "TINY_TEST_FILE": str(real)}, "shop.tests.test_items")
     assert refused.returncode == 2, refused.output
-    assert "reuse-db refuses to keep" in refused.stderr and "it is the NAME of alias 'default'" in refused.stderr
+    assert "the test database of alias 'default' would be" in refused.stderr, refused.stderr
+    assert "the NAME of alias 'default'" in refused.stderr
     assert not real.exists()

@@ -3,7 +3,13 @@
 import pytest
 
 from nose_fastfixtures.errors import ConfigError
-from nose_fastfixtures.harness.django_env import argv_as_manage_py_test, choose_settings, missing_app
+from nose_fastfixtures.harness.django_env import (
+    FAST_HASHER,
+    argv_as_manage_py_test,
+    choose_settings,
+    fast_hashers,
+    missing_app,
+)
 
 
 def test_option_wins_over_environment():
@@ -36,3 +42,9 @@ def test_settings_see_the_argv_of_manage_py_test_until_undone(argv, seen):
                                                ("requests", None), (None, None)])
 def test_the_installed_app_that_is_missing(missing, expected):
     assert missing_app(missing, ["django.contrib.auth", "shopp", "shop.apps.ShopConfig"]) == expected
+
+
+def test_the_fast_hasher_goes_first_and_the_others_stay_to_check_old_hashes():
+    pbkdf2 = "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert fast_hashers([pbkdf2]) == [FAST_HASHER, pbkdf2]
+    assert fast_hashers([pbkdf2, FAST_HASHER]) == [FAST_HASHER, pbkdf2]

@@ -65,9 +65,20 @@ def test_analyse_counts_loads_and_times_fixture_sets():
     result = a.analyse(spans, classes)
     assert (result.wall, result.loads, result.djangos_loads) == (7.0, 2, 2)
     assert result.class_loads == {"m.Own": 0.5}
-    assert [(f.label, f.seconds, f.classes, f.loads) for f in result.fixture_sets] == [
-        ("default:a", 4.5, 2, 1), ("default:b", 2.0, 1, 0)]
+    assert [(f.label, f.seconds, f.classes) for f in result.fixture_sets] == [("default:a", 3.0, 2),
+                                                                              ("default:b", 2.0, 1)]
+    assert [(layer.label, layer.seconds, layer.loads) for layer in result.layers] == [("default:a", 1.5, 1)]
 
 
 def test_slowest_keeps_ties_in_order():
     assert a.slowest([(1, "a"), (2, "b"), (1, "c")], 2) == [(2, "b"), (1, "a")]
+
+
+def test_a_parallel_runs_main_process_waits_for_its_workers_which_idle_between_classes():
+    spans = [Span("db-setup", "", 0.0, 1.0), Span("db-clone", "", 1.0, 2.0),
+             Span("class", "m.A", 2.5, 4.0, 1), Span("class", "m.B", 5.0, 6.0, 1),
+             Span("class", "m.C", 2.5, 6.5, 2), Span("db-teardown", "", 7.0, 7.5)]
+    phases = {phase.label: phase.seconds for phase in a.phases(spans, wall=8.0)}
+    assert phases[a.WAITING_PHASE] == 4.0    # 2.5 to 6.5, the workers' stretch
+    assert phases[a.IDLE_PHASE] == 1.0       # worker 1, between m.A and m.B
+    assert phases[a.OTHER_PHASE] == 1.5      # the main lane's gaps outside it: 2-2.5, 6.5-7, 7.5-8

@@ -14,11 +14,12 @@ def facts(name, kind=TESTCASE, fixtures=(), **more):
                       aliases=("default",) if fixtures else (), **more)
 
 
-def run(classes, tests=(), class_loads=None, class_hashing=None):
-    """An Analysis in which every class ran (1s each) and *tests* ran."""
+def run(classes, tests=(), class_loads=None, class_hashing=None, hashers=None):
+    """An Analysis in which every class ran (1s each, 10s in all) and *tests* ran."""
     tests = list(tests) or [RanTest(f"{c.name}.test_it", 0.1, "pass") for c in classes]
+    hashers = hashers or ({"pbkdf2_sha256": sum(class_hashing.values())} if class_hashing else {})
     return Analysis(wall=10.0, lanes=[0], phases=[], tests=tests, classes={c.name: 1.0 for c in classes},
-                    class_loads=class_loads or {}, class_hashing=class_hashing or {})
+                    class_loads=class_loads or {}, class_hashing=class_hashing or {}, hashers=hashers)
 
 
 def kinds(found):
@@ -82,9 +83,10 @@ def test_a_transaction_test_case_that_never_wrote_could_be_a_test_case():
                facts("Writes", kind=TRANSACTION_TESTCASE), facts("Threads", kind=TRANSACTION_TESTCASE),
                facts("Live", kind=TRANSACTION_TESTCASE, needs_commits="a live server"),
                facts("Failing", kind=TRANSACTION_TESTCASE), facts("Plain", kind=TESTCASE)]
-    tests = [RanTest("app.tests.ReadOnly.test_a", 0.1, "pass"), RanTest("app.tests.ReadOnly.test_b", 0.1, "pass"),
-             RanTest("app.tests.Writes.test_a", 0.1, "pass"), RanTest("app.tests.Writes.test_b", 0.1, "pass",
-                                                                          wrote=True),
+    tests = [RanTest("app.tests.ReadOnly.test_a", 0.1, "pass"),
+             RanTest("app.tests.ReadOnly.test_b", 0.1, "pass"),
+             RanTest("app.tests.Writes.test_a", 0.1, "pass"),
+             RanTest("app.tests.Writes.test_b", 0.1, "pass", wrote=True),
              RanTest("app.tests.Threads.test_a", 0.1, "pass", other_thread=True),
              RanTest("app.tests.Live.test_a", 0.1, "pass"), RanTest("app.tests.Failing.test_a", 0.1, "error"),
              RanTest("app.tests.Plain.test_a", 0.1, "pass")]
@@ -98,15 +100,21 @@ def test_password_hashing_names_the_classes_that_hash_most():
     classes = [facts("Logins", kind=OTHER), facts("Signup", kind=OTHER)]
     analysis = run(classes, class_hashing={"app.tests.Signup": 0.1, "app.tests.Logins": 0.6})
     (found,) = s.hashing(classes, analysis, fast_hasher_option="--fast-password-hasher")
-    assert found.text.startswith("password hashing took 0.70s in 2 classes (most in app.tests.Logins, ")
+    assert found.text.startswith("password hashing (pbkdf2_sha256) took 0.70s in 2 classes "
+                                 "(most in app.tests.Logins, ")
     assert "--fast-password-hasher would" in found.text
     assert found.files == ("app/tests/test_logins.py", "app/tests/test_signup.py")
     (without_option,) = s.hashing(classes, analysis)
     assert "MD5PasswordHasher" in without_option.text
 
 
-def test_a_little_hashing_is_not_worth_a_suggestion():
-    analysis = run([facts("Logins")], class_hashing={"app.tests.Logins": s.HASHING_MIN_SECONDS / 2})
+@pytest.mark.parametrize("seconds, hashers", [
+    (s.HASHING_MIN_SECONDS / 2, None),        # little
+    (0.099, None),                            # less than 1% of the run's 10s
+    (5.0, {"md5": 4.0, "unsalted_sha1": 1.0}),  # already a fast hasher
+])
+def test_a_little_or_fast_hashing_is_not_worth_a_suggestion(seconds, hashers):
+    analysis = run([facts("Logins")], class_hashing={"app.tests.Logins": seconds}, hashers=hashers)
     assert s.hashing([facts("Logins")], analysis) == []
 
 

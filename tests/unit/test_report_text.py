@@ -35,7 +35,10 @@ def test_the_text_report():
         ["other", "(nose,", "between", "phases)", "0.50s", "12.5%"]]
     assert "loaddata calls: 1 (Django's runner: 1)" in lines
     assert lines[lines.index("slowest tests:") + 1] == "  1.00s  m.One.test_slow"
-    assert lines[lines.index("slowest fixture sets:") + 1] == "  2.20s  default:a (1 class, 1 layer load)"
+    sets = lines.index("slowest fixture sets, or bundles (their classes' time):")
+    assert lines[sets + 1] == "  1.50s  default:a (1 class)"
+    assert lines[lines.index("slowest fixture layers (bundling: loads and unloads):") + 1] == (
+        "  0.70s  default:a (1 load)")
     assert lines[-2:] == ["  1. m.One: test_slow slept 0.80s", "     files: m.py"]
     assert text.report_lines(result, [], count=0)[-1] == "suggestions: none"
 

@@ -74,6 +74,13 @@
     bar.setAttribute("data-i", index);
   });
 
+  // Rows a lane never used (a worker's database row, the main process's tests) take no room.
+  Object.keys(rowsByLane).forEach(function (lane) {
+    rowsByLane[lane].forEach(function (track) {
+      if (!track.firstChild) { track.parentNode.parentNode.removeChild(track.parentNode); }
+    });
+  });
+
   function describe(span) {
     var kind = span[1] + (span[5] ? " (" + span[5] + ")" : "");
     var times = duration(span[4] - span[3]) + ", from " + duration(span[3]);
