@@ -128,6 +128,22 @@ class SchemaInputs:
                                    self.global_fixtures.identity if self.global_fixtures else None)
 
 
+def _uses_database_cache():
+    """Whether a cache in CACHES keeps its entries in a database table (createcachetable's work)."""
+    from django.conf import settings
+    from django.core.cache.backends.db import BaseDatabaseCache
+    from django.utils.module_loading import import_string
+
+    for cache in settings.CACHES.values():
+        try:
+            backend = import_string(cache["BACKEND"])
+        except ImportError:
+            return True  # let the command say what is wrong
+        if isinstance(backend, type) and issubclass(backend, BaseDatabaseCache):
+            return True
+    return False
+
+
 def _sqlite_read_only(path):
     return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
 
@@ -335,7 +351,8 @@ class KeptDatabase:
         self._point_at(self.test_name)
         if self.in_memory:
             self._load_memory()
-        call_command("createcachetable", database=self.alias)
+        if _uses_database_cache():  # else the command would do nothing (it costs a warm start's time)
+            call_command("createcachetable", database=self.alias)
         self.connection.ensure_connection()
 
     def _write(self, entries):
