@@ -111,11 +111,13 @@ def fewer_full_collections():
 class TestDatabases:
     """The test databases of one run: created by ``setup``, destroyed by ``teardown``."""
 
-    def __init__(self, verbosity=1, reuse=False):
+    def __init__(self, verbosity=1, reuse=False, global_fixtures=None):
         self.runner = DiscoverRunner(verbosity=verbosity, interactive=False)
         self.reuse = reuse  # keep the databases between runs (nose_fastfixtures.database.reuse)
+        self.global_fixtures = global_fixtures  # a GlobalFixtures, or None
         self.old_config = None
         self.guarded = []
+        self.undo_reloads = None
         self.write_guard = None
         self.aliases = ()
         self.clones = 0        # workers with a clone of every test database (parallel runs)
@@ -136,19 +138,31 @@ class TestDatabases:
                 if self.reuse:
                     from nose_fastfixtures.database import reuse
 
-                    self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity)
+                    self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity,
+                                                            self.global_fixtures)
                 else:
                     self.old_config = self.runner.setup_databases(
                         aliases=databases, serialized_aliases=serialized
                     )
+                    self._load_global_fixtures(databases)
         except DatabaseError as exc:
             raise ConfigError(f"could not create the test databases: {exc}") from exc
+        if self.global_fixtures:
+            self.undo_reloads = self.global_fixtures.reload_after_flushes()
         self.guard_unused(set(databases))
         try:
             with TIMELINE.span("checks"):
                 self.runner.run_checks(databases)
         except SystemCheckError as exc:
             raise ConfigError(f"Django's system checks failed:\n{exc}") from exc
+
+    def _load_global_fixtures(self, databases):
+        """Into each test database once (mirrors see their primary's)."""
+        from django.test.utils import get_unique_databases_and_mirrors
+
+        if self.global_fixtures:
+            for _, aliases in get_unique_databases_and_mirrors(databases)[0].values():
+                self.global_fixtures.load(aliases[0])
 
     def guard_unused(self, used):
         """Refuse queries to aliases whose test database was not created.
@@ -220,6 +234,9 @@ class TestDatabases:
         return bool(count)
 
     def teardown(self):
+        if self.undo_reloads is not None:
+            self.undo_reloads()
+            self.undo_reloads = None
         for connection, name, original in reversed(self.guarded):
             setattr(connection, name, original)
         self.guarded = []
