@@ -223,14 +223,15 @@ class TestDatabases:
                 reuse_clones.finish_worker(clones)
 
     def _drop_clones(self, old_config):
-        """Drop the workers' clones, unless reuse keeps them."""
+        """Drop the workers' clones, unless reuse keeps them; True if there were clones."""
         count, self.clones = self.clones, 0
         if self.reuse:
-            return
+            return bool(count)
         for connection, _old_name, first in old_config:
             for number in range(1, count + 1):
                 if first:
                     connection.creation.destroy_test_db(suffix=str(number), verbosity=self.runner.verbosity)
+        return bool(count)
 
     def teardown(self):
         if self.undo_reloads is not None:
@@ -242,11 +243,12 @@ class TestDatabases:
         if self.old_config is not None:
             old_config, self.old_config = self.old_config, None
             with TIMELINE.span("db-teardown"):
-                self._drop_clones(old_config)
+                parallel = self._drop_clones(old_config)
                 if self.reuse:
                     from nose_fastfixtures.database import reuse
 
-                    reuse.teardown_databases(old_config)
+                    # The tests ran on the clones: the kept database has nothing to put back.
+                    reuse.teardown_databases(old_config, untouched=parallel)
                 else:
                     self.runner.teardown_databases(old_config)
         if self.write_guard is not None:

@@ -414,8 +414,11 @@ class KeptDatabase:
         if self.verbosity >= 1:
             log(fingerprint.summary(self.alias, self.target, decision))
 
-    def finish(self):
-        """Put back what the run changed (rows, sequences); mark the database clean only if that worked."""
+    def finish(self, untouched=False):
+        """Put back what the run changed (rows, sequences); mark the database clean only if that worked.
+
+        *untouched*: no test ran on it (a parallel run's tests ran on the workers' clones).
+        """
         from django.db import DatabaseError
 
         try:
@@ -425,7 +428,7 @@ class KeptDatabase:
                 return  # the marker stays: the next run rebuilds
             try:
                 with TIMELINE.span("freshness", self.alias):
-                    changed = self._restore()
+                    changed = [] if untouched else self._restore()
                 self._write({"marker": {"changed": changed} if changed else None})
             except DatabaseError as exc:
                 if self.verbosity >= 2:
@@ -498,10 +501,10 @@ def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None
     return kept
 
 
-def teardown_databases(kept):
+def teardown_databases(kept, untouched=False):
     """Leave every kept database (marked clean or not) and point the connections back at the real names."""
     for database in reversed(kept):
         if database.keepable:
-            database.finish()
+            database.finish(untouched)
         else:
             database.connection.creation.destroy_test_db(database.original_name, database.verbosity)
