@@ -13,6 +13,7 @@ import resource
 import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from chaos import checks, kills, moments, report, servers
@@ -168,8 +169,8 @@ class Run:
             except Exception as exc:  # noqa: BLE001 - reported, never fatal
                 log(f"chaos: could not drop the campaign's {engine} databases: {exc}")
         for real in self.reals.values():
-            if real.audit_log and os.path.exists(real.audit_log):
-                os.unlink(real.audit_log)
+            if real.audit_log and os.path.exists(real.audit_log) and self.lab.token in real.audit_log:
+                os.unlink(real.audit_log)  # this campaign's file (another may still be reading it otherwise)
         self.lab.cleanup(keep_logs=self.options.keep_logs)
 
 
@@ -222,6 +223,11 @@ def main(argv):
     except KeyboardInterrupt:
         interrupted = True
         log("chaos: interrupted; the table has the cases done so far")
+    except Exception:  # noqa: BLE001 - a broken campaign still reports what it did
+        crashed = report.Case("campaign", "-", "the campaign itself")
+        crashed.fail(traceback.format_exc().strip().splitlines()[-1])
+        log(traceback.format_exc())
+        campaign.cases.append(crashed)
     finally:
         campaign.cleanup()
     return finish(options, campaign.cases, time.monotonic() - started, interrupted)
