@@ -43,6 +43,7 @@ class RealDatabases:
         self.pg_log = None     # (path, offset) of PostgreSQL's log when readable
         self.audit_log = None  # MariaDB's audit file when the plugin could be switched on
         self.notes = []
+        self.user_made = False
 
     # -- making them
     def make(self, db_name):
@@ -148,9 +149,10 @@ class RealDatabases:
             servers.rows(connection, f"CREATE USER IF NOT EXISTS '{self.user}'@'localhost' IDENTIFIED BY ''")
             for host in ("%", "localhost"):
                 servers.rows(connection, f"GRANT ALL PRIVILEGES ON *.* TO '{self.user}'@'{host}'")
+        self.user_made = True
 
     def env(self):
-        return {"DB_USER": self.user} if self.engine == "mysql" else {}
+        return {"DB_USER": self.user} if self.user_made else {}
 
     def server_statements(self):
         """Statements the server logged on (or naming) a real database since the campaign began."""
