@@ -24,7 +24,7 @@ from chaos.realdb import RealDatabases
 FULL = {"kills": 50, "interrupts": 20, "fuzz": 10000, "races": 10, "parallel": 3}
 QUICK = {"kills": 1, "interrupts": 1, "fuzz": 100, "races": 1, "parallel": 0}
 BACKENDS = ("sqlite", "sqlite-file", "postgresql", "mysql")
-QUICK_BACKENDS = ("sqlite", "postgresql", "mysql")
+QUICK_BACKENDS = ("sqlite", "postgresql")  # CI: within 3 minutes; the full campaign has MariaDB
 
 
 def parse_args(argv):
