@@ -82,6 +82,7 @@ class Run:
         self.oracles = {}
         self.cases = []
         self.signal_campaigns = {}
+        self.checked = set()  # backends whose real databases were checked
 
     def needs_real_databases(self):
         return bool(set(self.options.parts) & {"kills", "interrupts", "races", "guards"})
@@ -108,11 +109,12 @@ class Run:
             if backend not in self.signal_campaigns:
                 self.signal_campaigns[backend] = kills.Campaign(self.lab, backend, real, oracle, seed,
                                                                 self.options.labels)
-            cases = kills.run_part(self.signal_campaigns[backend], name, counts[name], seed, log)
+            # Added as they end, so that an interrupted campaign still counts them.
+            kills.run_part(self.signal_campaigns[backend], name, counts[name], seed, log, self.cases)
             if name == "kills" and counts["parallel"]:
                 parallel = kills.ParallelCampaign(self.lab, backend, real, oracle, seed, self.options.labels)
-                cases += kills.run_parallel(parallel, counts["parallel"], log)
-            return cases
+                kills.run_parallel(parallel, counts["parallel"], log, self.cases)
+            return []
         if name == "races":
             from chaos import races
 
@@ -141,6 +143,11 @@ class Run:
         if backend == "sqlite-file":
             return 0  # the same loading paths as "sqlite", on a file: the servers are the other cases
         return total if backend == "sqlite" else max(total // 20, 20)
+
+    def check_real_databases(self, backend):
+        if self.needs_real_databases() and backend not in self.checked and self.reals[backend].names:
+            self.checked.add(backend)
+            self.cases.append(self.real_databases_case(backend))
 
     def real_databases_case(self, backend):
         """The real databases after the whole campaign: never written by us."""
@@ -218,8 +225,7 @@ def main(argv):
                 part_started = time.monotonic()
                 campaign.cases += campaign.part(part, backend)
                 log(f"chaos: {part} on {backend} took {time.monotonic() - part_started:.0f} s")
-            if campaign.needs_real_databases():
-                campaign.cases.append(campaign.real_databases_case(backend))
+            campaign.check_real_databases(backend)
     except KeyboardInterrupt:
         interrupted = True
         log("chaos: interrupted; the table has the cases done so far")
@@ -229,6 +235,8 @@ def main(argv):
         log(traceback.format_exc())
         campaign.cases.append(crashed)
     finally:
+        for backend in list(campaign.reals):  # interrupted: the real databases are checked all the same
+            campaign.check_real_databases(backend)
         campaign.cleanup()
     return finish(options, campaign.cases, time.monotonic() - started, interrupted)
 
