@@ -40,6 +40,8 @@ class Suite:
     name: str
     kind: str  # "sample" or "wagtail"
     labels: tuple = ()
+    backends: tuple = ()    # only these backends (default: every one asked for)
+    contenders: tuple = ()  # only these contenders (default: every one of the suite's kind)
 
     def env(self, backend, slug, prefix=DB_PREFIX):
         """The environment that picks *backend*, with database names of *slug* under *prefix*."""
@@ -75,12 +77,18 @@ SAMPLE_SUBSET = (
 # A Wagtail subset of one to three minutes under Django's runner on SQLite here.
 WAGTAIL_SUBSET = ("wagtail.contrib.redirects", "wagtail.contrib.forms", "wagtail.sites", "wagtail.locales",
                   "wagtail.contrib.settings", "wagtail.contrib.search_promotions")
+# The whole sample suite on PostgreSQL, Django's runner beside ours warm and cold: the
+# figures of issue 14 (ten times faster, ten times fewer statements) and where the time goes.
+FLOOR_CONTENDERS = ("django", "nosetests all plugins", "nosetests all + REUSE_DB=1 (warm)")
 SUITES = {
     "sample": Suite("sample", "sample", SAMPLE_SUBSET),
     "sample-full": Suite("sample-full", "sample"),
+    "sample-full-pg": Suite("sample-full-pg", "sample", backends=("postgresql",), contenders=FLOOR_CONTENDERS),
     "wagtail": Suite("wagtail", "wagtail", WAGTAIL_SUBSET),
     "wagtail-full": Suite("wagtail-full", "wagtail", ("wagtail",)),
 }
+DEFAULT_SUITES = ("sample", "sample-full-pg", "wagtail")
+PHASE_SUITES = ("sample-full", "sample-full-pg", "wagtail", "wagtail-full")  # get the phase table
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,8 @@ class Contender:
     """One way of running a suite."""
 
     slug: str
-    family: str  # "django" (the baseline's family), "pytest", "django-nose" or "ours"
+    family: str  # "django" (the baseline's family), "pytest", "django-nose", "ours" or "options"
+    # ("options": ours with options that change what tests see; their outcomes may differ)
     venv: str | None  # None: the project's .venv
     args: tuple  # after the runner's own command
     env: dict = field(default_factory=dict)
@@ -167,6 +176,13 @@ def all_contenders(plugins):
         flags = tuple(f"--with-{plugin}" for plugin in plugins)
         contenders.append(Contender("nosetests all + REUSE_DB=1 (warm)", "ours", None, flags,
                                     env={"REUSE_DB": "1"}, warm=True))
+        # The options that change what tests see, on Wagtail only (its fixture test.json for every test).
+        contenders.append(Contender("all warm, fast hasher", "options", None,
+                                    (*flags, "--fast-password-hasher"), env={"REUSE_DB": "1"}, warm=True,
+                                    kinds=("wagtail",)))
+        contenders.append(Contender("all warm, global test.json", "options", None,
+                                    (*flags, "--global-fixtures=test.json"), env={"REUSE_DB": "1"}, warm=True,
+                                    kinds=("wagtail",)))
     if parallel and len(plugins) > 1:
         # "x2": --processes=2 (short slugs: the clones' names must fit PostgreSQL's 63 characters)
         flags = tuple(f"--with-{plugin}" for plugin in alone) + ("--processes=2",)

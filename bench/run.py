@@ -60,8 +60,9 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default=",".join(bench_contenders.BACKENDS))
     parser.add_argument("--contenders", default="", help="slug prefixes, comma-separated (default: all)")
-    parser.add_argument("--suites", default="sample,wagtail",
-                        help="of " + ", ".join(bench_contenders.SUITES) + " (default: sample,wagtail)")
+    parser.add_argument("--suites", default=",".join(bench_contenders.DEFAULT_SUITES),
+                        help="of " + ", ".join(bench_contenders.SUITES)
+                             + f" (default: {','.join(bench_contenders.DEFAULT_SUITES)})")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per contender (default 5)")
     parser.add_argument("--wagtail-runs", type=int, default=WAGTAIL_RUNS,
                         help=f"timed runs on Wagtail (default {WAGTAIL_RUNS})")
@@ -169,19 +170,26 @@ class Bench:
         argv = bench_contenders.command(contender, suite, self.python(contender, suite))
         with tempfile.TemporaryDirectory() as counts_dir:
             env["NFF_COUNT_SQL"] = counts_dir
+            timeline_file = Path(counts_dir) / "timeline" / "timeline.json"
+            timeline_file.parent.mkdir()
+            env["NFF_TIMELINE_FILE"] = str(timeline_file)  # our runs say where their time went
             start, cpu_start = time.perf_counter(), _children_cpu()
             done = run_command(argv, cwd=self.cwd(suite), env=env)
             wall, cpu = time.perf_counter() - start, _children_cpu() - cpu_start
             per_process = [json.loads(path.read_text()) for path in Path(counts_dir).glob("*.json")]
+            timeline = json.loads(timeline_file.read_text()) if timeline_file.exists() else None
         self.logs.mkdir(parents=True, exist_ok=True)
         log_name = re.sub(r"[^\w]+", "_", f"{suite.name}_{backend}_{contender.slug}").strip("_")
         (self.logs / f"{log_name}.log").write_text(" ".join(argv) + "\n\n" + done.stdout + done.stderr)
         counts = {**stats.merge_counts(per_process), "wall": wall}
+        phases = (stats.phases_from_timeline(_span_totals(timeline), wall) if timeline
+                  else stats.phases_from_counts(counts, wall))
         # A run that failed before any test ran has no time worth comparing, and is not tried again.
         started = done.returncode == 0 or bool(counts["outcomes"])
         if timed or not started:
             entry = self.results.setdefault((suite.name, backend, contender.slug),
-                                            {"times": [], "cpu_times": [], "returncodes": []})
+                                            {"times": [], "cpu_times": [], "returncodes": [], "phases": []})
+            entry["phases"].append(phases if started and timed else None)
             entry["times"].append(wall if started and timed else None)
             entry["cpu_times"].append(cpu if started and timed else None)
             entry["returncodes"].append(done.returncode)
@@ -201,8 +209,11 @@ class Bench:
         for suite_name in self.options.suites.split(","):
             suite = bench_contenders.SUITES[suite_name]
             backends = self.backends if suite.kind == "sample" else self.wagtail_backends
+            if suite.backends:
+                backends = [backend for backend in backends if backend in suite.backends]
             runs = self.options.runs if suite.kind == "sample" else self.options.wagtail_runs
-            chosen = [c for c in contenders if suite.kind in c.kinds]
+            chosen = [c for c in contenders if suite.kind in c.kinds
+                      and (not suite.contenders or c.slug in suite.contenders)]
             plan.append((suite, backends, runs, chosen))
         return plan
 
@@ -261,12 +272,21 @@ class Bench:
                                           contender.processes, entry["cpu_times"])
                     expected = base.get("counts", {}).get("outcomes", {})
                     actual = entry.get("counts", {}).get("outcomes", {})
+                    row["phases"] = stats.median_phases(entry.get("phases", []))
                     row.update(suite=suite.name, backend=backend, contender=contender.slug, ours=contender.ours,
                                fidelity=stats.fidelity(expected, actual), note=entry.get("note", ""),
                                times=entry["times"], cpu_times=entry["cpu_times"], returncodes=entry["returncodes"],
                                differences=stats.outcome_differences(expected, actual)[:20])
                     rows.append(row)
         return rows
+
+
+def _span_totals(timeline):
+    """Seconds per span kind of a timeline written by NFF_TIMELINE_FILE."""
+    totals = {}
+    for span in timeline.get("spans", []):
+        totals[span["kind"]] = totals.get(span["kind"], 0.0) + span["end"] - span["start"]
+    return totals
 
 
 def bench_databases(names, prefix):
@@ -330,6 +350,10 @@ def main(argv=None):
               f"took {(time.perf_counter() - started) / 60:.1f} min; load average {_load_average()}")
     log("\n" + header + "\n")
     log(stats.format_table(rows))
+    phases = stats.format_phases([row for row in rows if row["suite"] in bench_contenders.PHASE_SUITES])
+    if phases:
+        log("\nWhere the time went (median seconds per phase; ours from the run's timeline):\n")
+        log(phases)
     Path(options.json).parent.mkdir(parents=True, exist_ok=True)
     Path(options.json).write_text(json.dumps({"header": header, "plugins": plugins, "rows": rows}, indent=1))
     log(f"\nfigures: {options.json}; logs of the last runs: {bench.logs}")

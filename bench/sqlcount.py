@@ -8,6 +8,9 @@ and their worker processes. Each process writes ``<directory>/<pid>.json`` when 
   ``execute_wrapper``;
 * fixture_loads: ``loaddata`` calls; fixture_objects: objects ``loaddata`` saved;
 * fixture_seconds, db_setup_seconds: time in ``loaddata`` and in creating/cloning test databases;
+* flush_seconds, teardown_seconds, setup_started: time in ``flush``, in destroying test databases,
+  and when the first test database began to be made (seconds since this hook started);
+  fixture_in_test_seconds, flush_in_test_seconds: the parts of loaddata and flush inside tests;
 * test_seconds: time inside ``unittest.TestCase.run`` (setUp, the test, tearDown, cleanups);
 * outcomes: ``{test id: outcome}``, read from the result calls made inside ``TestCase.run``.
 """
@@ -23,11 +26,13 @@ SEVERITY = ("error", "fail", "xpass", "skip", "xfail", "pass")
 FLUSH_EVERY = 1.0  # seconds: workers ended by os._exit lose at most this much
 
 _state = {}
+_HOOK_STARTED = time.perf_counter()  # about when the process started (sitecustomize imports this)
 
 
 def _reset():
     _state.update(statements=0, fixture_loads=0, fixture_objects=0, test_seconds=0.0, outcomes={},
-                  fixture_seconds=0.0, db_setup_seconds=0.0,
+                  fixture_seconds=0.0, db_setup_seconds=0.0, flush_seconds=0.0, teardown_seconds=0.0,
+                  fixture_in_test_seconds=0.0, flush_in_test_seconds=0.0, setup_started=None,
                   depth=0, flushed=time.monotonic(), hooked_django=False)
 
 
@@ -43,7 +48,8 @@ def flush():
         return
     data = {name: _state[name] for name in
             ("statements", "fixture_loads", "fixture_objects", "test_seconds", "fixture_seconds",
-             "db_setup_seconds", "outcomes")}
+             "db_setup_seconds", "flush_seconds", "teardown_seconds", "fixture_in_test_seconds",
+             "flush_in_test_seconds", "setup_started", "outcomes")}
     path = os.path.join(directory, f"{os.getpid()}.json")
     with open(path + ".tmp", "w") as stream:
         json.dump(data, stream)
@@ -95,14 +101,36 @@ def _hook_fixtures():
 
     def handle(self, *args, **options):
         _state["fixture_loads"] += 1
-        start = time.perf_counter()
-        try:
+        with _timed("fixture_seconds", "fixture_in_test_seconds"):
             return original(self, *args, **options)
-        finally:
-            _state["fixture_seconds"] += time.perf_counter() - start
 
     handle._nff_counted = True
     command.handle = handle
+    from django.core.management.commands import flush
+
+    flush_handle = flush.Command.handle
+
+    def timed_flush(self, *args, **options):
+        with _timed("flush_seconds", "flush_in_test_seconds"):
+            return flush_handle(self, *args, **options)
+
+    flush.Command.handle = timed_flush
+
+
+class _timed:
+    """Adds the block's seconds to a counter, and to a second one when inside a test."""
+
+    def __init__(self, total, in_test):
+        self.total, self.in_test = total, in_test
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc):
+        seconds = time.perf_counter() - self.start
+        _state[self.total] += seconds
+        if _state["depth"]:
+            _state[self.in_test] += seconds
 
 
 _RESULT_METHODS = {
@@ -172,18 +200,22 @@ def _hook_testcase_run():
 def _hook_database_creation():
     from django.db.backends.base import creation
 
-    def timed(original):
+    def timed(original, counter):
         def wrapper(*args, **kwargs):
             start = time.perf_counter()
+            if _state["setup_started"] is None and counter == "db_setup_seconds":
+                _state["setup_started"] = start - _HOOK_STARTED
             try:
                 return original(*args, **kwargs)
             finally:
-                _state["db_setup_seconds"] += time.perf_counter() - start
+                _state[counter] += time.perf_counter() - start
         return wrapper
 
     # Creating (migrations included) and cloning for parallel workers: the harness share.
-    for name in ("create_test_db", "clone_test_db"):
-        setattr(creation.BaseDatabaseCreation, name, timed(getattr(creation.BaseDatabaseCreation, name)))
+    for name, counter in (("create_test_db", "db_setup_seconds"), ("clone_test_db", "db_setup_seconds"),
+                          ("destroy_test_db", "teardown_seconds")):
+        original = getattr(creation.BaseDatabaseCreation, name)
+        setattr(creation.BaseDatabaseCreation, name, timed(original, counter))
 
 
 def _after_fork_in_child():

@@ -68,10 +68,13 @@ def merge_counts(per_process):
     """Add up the counts written by each process of one run; outcomes keep the worst per test."""
     severity = ("error", "fail", "xpass", "skip", "xfail", "pass")
     total = {"statements": 0, "fixture_loads": 0, "fixture_objects": 0, "test_seconds": 0.0,
-             "fixture_seconds": 0.0, "db_setup_seconds": 0.0, "outcomes": {}}
+             "fixture_seconds": 0.0, "db_setup_seconds": 0.0, "flush_seconds": 0.0, "teardown_seconds": 0.0,
+             "fixture_in_test_seconds": 0.0, "flush_in_test_seconds": 0.0, "outcomes": {}}
+    starts = [counts["setup_started"] for counts in per_process if counts.get("setup_started") is not None]
+    total["setup_started"] = min(starts) if starts else None
     for counts in per_process:
         for name in total:
-            if name != "outcomes":
+            if name not in ("outcomes", "setup_started"):
                 total[name] += counts.get(name, 0)
         for key, outcome in counts.get("outcomes", {}).items():
             previous = total["outcomes"].get(key)
@@ -117,6 +120,72 @@ def format_table(rows):
     cells = [[title for _, title, _ in COLUMNS]]
     cells += [[_cell(row.get(key), kind) for key, _, kind in COLUMNS] for row in rows]
     widths = [max(len(line[index]) for line in cells) for index in range(len(COLUMNS))]
+    rule = "  ".join("=" * width for width in widths)
+
+    def line(values):
+        return "  ".join(value.ljust(width) for value, width in zip(values, widths)).rstrip()
+
+    return "\n".join([rule, line(cells[0]), rule, *(line(values) for values in cells[1:]), rule])
+
+
+# Where a run's time went, the same phases for every runner.
+PHASES = ("start-up", "db setup", "fixture loads", "undo, restore", "flush", "classes", "tests", "teardown",
+          "other")
+
+
+def phases_from_timeline(totals, wall):
+    """Phases from our timeline's seconds per span kind (``Timeline.totals()``)."""
+    def seconds(*kinds):
+        return sum(totals.get(kind, 0.0) for kind in kinds)
+
+    found = {
+        "start-up": seconds("startup", "settings", "collect", "checks"),
+        "db setup": seconds("db-setup", "db-clone"),
+        "fixture loads": seconds("layer-load", "class-load"),
+        "undo, restore": seconds("layer-unload", "class-unload", "restore"),
+        "flush": 0.0,  # Django's own flushes (classes it runs its way) are inside their tests
+        "tests": seconds("test") - seconds("restore"),  # restores run inside the tests' spans
+        # A class's own set-up and teardown (setUpTestData, its transaction, Django's way loads).
+        "classes": seconds("class") - seconds("test", "class-load", "class-unload"),
+        "teardown": seconds("db-teardown"),
+    }
+    found["other"] = wall - sum(found.values())
+    return found
+
+
+def phases_from_counts(counts, wall):
+    """Phases from the counting hook (any runner): Django's runner has no timeline."""
+    found = {
+        "start-up": counts.get("setup_started") or 0.0,
+        "db setup": counts.get("db_setup_seconds", 0.0),
+        "fixture loads": counts.get("fixture_seconds", 0.0),
+        "undo, restore": 0.0,
+        "flush": counts.get("flush_seconds", 0.0),
+        "classes": 0.0,  # not measured apart for other runners: in "other"
+        "tests": counts.get("test_seconds", 0.0) - counts.get("fixture_in_test_seconds", 0.0)
+        - counts.get("flush_in_test_seconds", 0.0),
+        "teardown": counts.get("teardown_seconds", 0.0),
+    }
+    found["other"] = wall - sum(found.values())
+    return found
+
+
+def median_phases(runs):
+    """Per phase, the median over the runs' phase dicts (None when there are none)."""
+    runs = [run for run in runs if run]
+    return {phase: median([run.get(phase) for run in runs]) for phase in PHASES} if runs else None
+
+
+def format_phases(rows):
+    """A table of the median seconds per phase for the rows that have them."""
+    rows = [row for row in rows if row.get("phases")]
+    if not rows:
+        return ""
+    header = ["suite", "backend", "contender", *PHASES, "wall"]
+    cells = [header] + [[row["suite"], row["backend"], row["contender"],
+                         *(_cell(row["phases"][phase], "seconds") for phase in PHASES), _cell(row["wall"], "seconds")]
+                        for row in rows]
+    widths = [max(len(line[index]) for line in cells) for index in range(len(header))]
     rule = "  ".join("=" * width for width in widths)
 
     def line(values):

@@ -111,11 +111,13 @@ def fewer_full_collections():
 class TestDatabases:
     """The test databases of one run: created by ``setup``, destroyed by ``teardown``."""
 
-    def __init__(self, verbosity=1, reuse=False):
+    def __init__(self, verbosity=1, reuse=False, global_fixtures=None):
         self.runner = DiscoverRunner(verbosity=verbosity, interactive=False)
         self.reuse = reuse  # keep the databases between runs (nose_fastfixtures.database.reuse)
+        self.global_fixtures = global_fixtures  # a GlobalFixtures, or None
         self.old_config = None
         self.guarded = []
+        self.undo_reloads = None
         self.write_guard = None
         self.aliases = ()
         self.clones = 0        # workers with a clone of every test database (parallel runs)
@@ -136,19 +138,31 @@ class TestDatabases:
                 if self.reuse:
                     from nose_fastfixtures.database import reuse
 
-                    self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity)
+                    self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity,
+                                                            self.global_fixtures)
                 else:
                     self.old_config = self.runner.setup_databases(
                         aliases=databases, serialized_aliases=serialized
                     )
+                    self._load_global_fixtures(databases)
         except DatabaseError as exc:
             raise ConfigError(f"could not create the test databases: {exc}") from exc
+        if self.global_fixtures:
+            self.undo_reloads = self.global_fixtures.reload_after_flushes()
         self.guard_unused(set(databases))
         try:
             with TIMELINE.span("checks"):
                 self.runner.run_checks(databases)
         except SystemCheckError as exc:
             raise ConfigError(f"Django's system checks failed:\n{exc}") from exc
+
+    def _load_global_fixtures(self, databases):
+        """Into each test database once (mirrors see their primary's)."""
+        from django.test.utils import get_unique_databases_and_mirrors
+
+        if self.global_fixtures:
+            for _, aliases in get_unique_databases_and_mirrors(databases)[0].values():
+                self.global_fixtures.load(aliases[0])
 
     def guard_unused(self, used):
         """Refuse queries to aliases whose test database was not created.
@@ -177,17 +191,21 @@ class TestDatabases:
         the kept database. Server connections are closed: forked workers must not share one.
         """
         verbosity = self.runner.verbosity
-        with TIMELINE.span("db-clone"):
-            if self.reuse:
-                from nose_fastfixtures.database import reuse_clones
+        self.clones = count  # teardown drops whatever was made, also after a failure here
+        try:
+            with TIMELINE.span("db-clone"):
+                if self.reuse:
+                    from nose_fastfixtures.database import reuse_clones
 
-                reuse_clones.clone_for_workers(self.old_config, count, verbosity)
-            else:
-                for connection, _old_name, first in self.old_config:
-                    for number in range(1, count + 1):
-                        if first:
-                            connection.creation.clone_test_db(suffix=str(number), verbosity=verbosity)
-        self.clones = count
+                    reuse_clones.clone_for_workers(self.old_config, count, verbosity)
+                else:
+                    for connection, _old_name, first in self.old_config:
+                        for number in range(1, count + 1):
+                            if first:
+                                connection.creation.clone_test_db(suffix=str(number), verbosity=verbosity)
+        except (DatabaseError, OSError) as exc:  # OSError: MySQL's cloning runs mysqldump
+            raise ConfigError(f"could not clone the test databases for {count} workers: {exc}; "
+                              f"pass --processes=1 to run without clones") from exc
         connections.close_all()  # an in-memory SQLite database stays open, and forks with the worker
 
     def use_worker_clone(self, number):
@@ -209,27 +227,35 @@ class TestDatabases:
                 reuse_clones.finish_worker(clones)
 
     def _drop_clones(self, old_config):
-        """Drop the workers' clones, unless reuse keeps them."""
+        """Drop the workers' clones, unless reuse keeps them; True if there were clones."""
         count, self.clones = self.clones, 0
         if self.reuse:
-            return
+            return bool(count)
         for connection, _old_name, first in old_config:
             for number in range(1, count + 1):
                 if first:
-                    connection.creation.destroy_test_db(suffix=str(number), verbosity=self.runner.verbosity)
+                    try:
+                        connection.creation.destroy_test_db(suffix=str(number), verbosity=self.runner.verbosity)
+                    except DatabaseError:
+                        pass  # never made: cloning stopped before it
+        return bool(count)
 
     def teardown(self):
+        if self.undo_reloads is not None:
+            self.undo_reloads()
+            self.undo_reloads = None
         for connection, name, original in reversed(self.guarded):
             setattr(connection, name, original)
         self.guarded = []
         if self.old_config is not None:
             old_config, self.old_config = self.old_config, None
             with TIMELINE.span("db-teardown"):
-                self._drop_clones(old_config)
+                parallel = self._drop_clones(old_config)
                 if self.reuse:
                     from nose_fastfixtures.database import reuse
 
-                    reuse.teardown_databases(old_config)
+                    # The tests ran on the clones: the kept database has nothing to put back.
+                    reuse.teardown_databases(old_config, untouched=parallel)
                 else:
                     self.runner.teardown_databases(old_config)
         if self.write_guard is not None:

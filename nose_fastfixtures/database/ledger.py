@@ -8,17 +8,14 @@ test dirtied it) or to its state before the load (removing exactly what the load
 added, and restoring rows it overwrote).
 """
 
-from contextlib import contextmanager
-
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.management.commands import loaddata
-from django.core.serializers.base import DeserializedObject
 from django.db import connections, transaction
-from django.db.models import Model
-from django.db.models.signals import post_save, pre_save
 
+from nose_fastfixtures.database.fast_load import FastLoad
+from nose_fastfixtures.database.tables import has_hidden_readers, non_empty_tables, read_table, table_names
 from nose_fastfixtures.database.write_tracking import tracker
 from nose_fastfixtures.errors import FastFixturesError
 from nose_fastfixtures.planning.sql_writes import EVERYTHING
@@ -26,34 +23,6 @@ from nose_fastfixtures.planning.sql_writes import EVERYTHING
 
 class FixtureLoadError(FastFixturesError):
     """A fixture that cannot be loaded: its message names the fixture."""
-
-
-def table_names(connection):
-    return connection.introspection.django_table_names(only_existing=True, include_views=False)
-
-
-def non_empty_tables(connection, tables):
-    """The subset of *tables* holding rows, in one statement."""
-    if not tables:
-        return set()
-    quote = connection.ops.quote_name
-    union = " UNION ALL ".join(
-        f"SELECT {index} FROM (SELECT 1 AS x) probe_{index} "
-        f"WHERE EXISTS (SELECT 1 FROM {quote(table)})"
-        for index, table in enumerate(tables)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(union)
-        return {tables[row[0]] for row in cursor.fetchall()}
-
-
-def read_table(connection, table):
-    """``(columns, rows)`` of a whole table."""
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {quote(table)}")
-        columns = [column[0] for column in cursor.description]
-        return columns, cursor.fetchall()
 
 
 class _ForeignKeysOff:
@@ -190,93 +159,6 @@ class LoadRecord:
                 write_tables(connections[alias], contents)
 
 
-class _FastInserts:
-    """Insert fixture objects bound for empty tables in one statement per table, not one each.
-
-    loaddata saves each object with an explicit primary key, so Django first tries an
-    UPDATE and inserts when it matched nothing. In a table that was empty before the
-    load, an object whose key this load has not saved yet cannot match: the UPDATE is
-    skipped. Such an object is also held back and inserted with the others of its
-    model in one multi-row INSERT (the statement Django's own ``_do_insert`` would
-    issue, for several rows), when nothing could notice the difference: no
-    pre_save/post_save receiver for its model, no parent table, no
-    ``order_with_respect_to``, no database-computed column, Django's own save and
-    insert code. Held-back rows are inserted before any other statement runs on the
-    connection (a natural-key lookup, a receiver's query, loaddata's constraint
-    checks and sequence resets), so every query sees what it would see under
-    loaddata. A second save of the same object takes Django's usual path.
-    """
-
-    MAX_ROWS = 500
-
-    def __init__(self, alias, empty_tables, batch=True):
-        self.alias = alias
-        self.empty_tables = empty_tables
-        self.batch = batch
-        self.saved = set()
-        self.pending = {}  # concrete model -> objects held back, in loaddata's order
-
-    @contextmanager
-    def installed(self):
-        deserialized_save, save_base = DeserializedObject.save, Model.save_base
-        fast = self
-
-        def save_inserting(deserialized, save_m2m=True, using=None, **kwargs):
-            obj = deserialized.object
-            key = (obj._meta.db_table, obj.pk)
-            if (obj.pk is not None and key not in fast.saved and not kwargs and not obj._meta.parents
-                    and obj._meta.db_table in fast.empty_tables):
-                kwargs["force_insert"] = True
-            fast.saved.add(key)
-            return deserialized_save(deserialized, save_m2m=save_m2m, using=using, **kwargs)
-
-        def save_base_batched(instance, raw=False, force_insert=False, force_update=False, using=None,
-                              update_fields=None):
-            # Only loaddata's raw saves, marked force_insert by save_inserting above.
-            if raw and force_insert is True and using == fast.alias and fast.batchable(instance):
-                fast.pending.setdefault(instance._meta.concrete_model, []).append(instance)
-                instance._state.db, instance._state.adding = using, False
-                return
-            save_base(instance, raw=raw, force_insert=force_insert, force_update=force_update,
-                      using=using, update_fields=update_fields)
-
-        DeserializedObject.save = save_inserting
-        if self.batch:
-            Model.save_base = save_base_batched
-        try:
-            with connections[self.alias].execute_wrapper(self._before_statement):
-                yield self
-        finally:
-            DeserializedObject.save, Model.save_base = deserialized_save, save_base
-
-    def batchable(self, instance):
-        model = type(instance)
-        meta = model._meta.concrete_model._meta
-        return (
-            not meta.parents and meta.order_with_respect_to is None and meta.base_manager_name is None
-            and len(meta.pk_fields) == 1 and instance._is_pk_set(meta)
-            and not any(field.generated or field.has_db_default() for field in meta.local_concrete_fields)
-            and model._save_table is Model._save_table and model._do_insert is Model._do_insert
-            and not pre_save.has_listeners(model) and not post_save.has_listeners(model)
-        )
-
-    def _before_statement(self, execute, sql, params, many, context):
-        if self.pending:
-            self.flush()
-        return execute(sql, params, many, context)
-
-    def flush(self):
-        """Insert every held-back object now, one statement per model (and batch)."""
-        pending, self.pending = self.pending, {}
-        connection = connections[self.alias]
-        for model, objects in pending.items():
-            fields = [field for field in model._meta.local_concrete_fields if not field.generated]
-            size = max(1, min(self.MAX_ROWS, connection.ops.bulk_batch_size(fields, objects)))
-            for start in range(0, len(objects), size):
-                model._base_manager._insert(objects[start:start + size], fields=fields, using=self.alias,
-                                            raw=True)
-
-
 def load(fixtures, aliases):
     """Load *fixtures* into each alias, commit, and return the LoadRecord.
 
@@ -320,10 +202,11 @@ def _load_into(fixtures, alias):
             sequences = read_table(connection, SQLITE_SEQUENCE)
     track.take(alias)
     empty = set(tables) - set(before)
+    strict = has_hidden_readers(connection)
     outbox = getattr(mail, "outbox", None)
     sent_before = len(outbox) if outbox is not None else 0
     try:
-        command = _call_loaddata(fixtures, alias, _FastInserts(alias, empty))
+        command = _call_loaddata(fixtures, alias, FastLoad(alias, empty, strict=strict))
     except Exception:
         # Load again the plain way: loaddata's own message naming the object, or, if
         # the batched inserts failed where loaddata does not, loaddata's result.
@@ -331,7 +214,7 @@ def _load_into(fixtures, alias):
         if outbox is not None:
             del outbox[sent_before:]  # receivers will send them again
         try:
-            command = _call_loaddata(fixtures, alias, _FastInserts(alias, empty, batch=False))
+            command = _call_loaddata(fixtures, alias, FastLoad(alias, empty, batch=False))
         except Exception as exc:
             track.take(alias)
             raise FixtureLoadError(f"cannot load fixtures {', '.join(fixtures)} into {alias!r}: {exc}") from exc

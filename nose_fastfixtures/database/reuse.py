@@ -103,9 +103,9 @@ def describe_models(labels):
 
 
 class SchemaInputs:
-    """What every alias's fingerprint is computed from, read once per run."""
+    """What every alias's fingerprint is computed from, read once per run (global fixtures too)."""
 
-    def __init__(self):
+    def __init__(self, global_fixtures=None):
         import django
         from django.apps import apps
         from django.conf import settings
@@ -116,6 +116,7 @@ class SchemaInputs:
         self.migrations, unmigrated = migration_files()
         self.unmigrated = describe_models(unmigrated)
         self._all_labels = [app.label for app in apps.get_app_configs()]
+        self.global_fixtures = global_fixtures  # a GlobalFixtures, or None
 
     def fingerprint(self, settings_dict):
         if settings_dict.get("TEST", {}).get("MIGRATE") is False:
@@ -123,7 +124,24 @@ class SchemaInputs:
             migrations, unmigrated = {}, describe_models(self._all_labels)
         else:
             migrations, unmigrated = self.migrations, self.unmigrated
-        return fingerprint.compute(self.django_version, settings_dict, self.routers, migrations, unmigrated)
+        return fingerprint.compute(self.django_version, settings_dict, self.routers, migrations, unmigrated,
+                                   self.global_fixtures.identity if self.global_fixtures else None)
+
+
+def _uses_database_cache():
+    """Whether a cache in CACHES keeps its entries in a database table (createcachetable's work)."""
+    from django.conf import settings
+    from django.core.cache.backends.db import BaseDatabaseCache
+    from django.utils.module_loading import import_string
+
+    for cache in settings.CACHES.values():
+        try:
+            backend = import_string(cache["BACKEND"])
+        except ImportError:
+            return True  # let the command say what is wrong
+        if isinstance(backend, type) and issubclass(backend, BaseDatabaseCache):
+            return True
+    return False
 
 
 def _sqlite_read_only(path):
@@ -333,7 +351,8 @@ class KeptDatabase:
         self._point_at(self.test_name)
         if self.in_memory:
             self._load_memory()
-        call_command("createcachetable", database=self.alias)
+        if _uses_database_cache():  # else the command would do nothing (it costs a warm start's time)
+            call_command("createcachetable", database=self.alias)
         self.connection.ensure_connection()
 
     def _write(self, entries):
@@ -345,7 +364,9 @@ class KeptDatabase:
         return {"pid": os.getpid(), "host": socket.gethostname(),
                 "started": time.strftime("%Y-%m-%d %H:%M:%S")}
 
-    def _record_fresh(self, new_fingerprint):
+    def _record_fresh(self, new_fingerprint, global_fixtures=None):
+        if global_fixtures:
+            global_fixtures.load(self.alias)  # the fresh state holds them: warm runs load nothing
         if self.in_memory:
             self._write({"fingerprint": new_fingerprint})
             _save_sqlite(self.connection.connection, self.keep_path)
@@ -368,10 +389,11 @@ class KeptDatabase:
         if stored is not None and "fingerprint" not in stored:
             decision = Decision(REBUILD, "it exists but holds no reuse-db fingerprint")
         decision = fingerprint.after_interrupted(decision, (stored or {}).get("marker"))
+        globals_ = inputs.global_fixtures
         if decision.action == MIGRATE:
             try:
                 self._migrate()
-                self._record_fresh(new)
+                self._record_fresh(new, globals_)
             except Exception as exc:  # e.g. a new migration that must run before applied ones
                 first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
                 decision = Decision(REBUILD, f"applying {fingerprint.names(decision.new_migrations)} "
@@ -379,19 +401,24 @@ class KeptDatabase:
                 self._forget_memory()
         if decision.action == REUSE:
             self._reuse()
+            if globals_:
+                globals_.note_present(self.alias)  # part of its fresh state
             if not self.in_memory:
                 self.fresh = stored.get("fresh") or {}
                 self.copies = stored.get("copies") or {}
                 self._write({"marker": self._running_marker()})
         elif decision.action in (CREATE, REBUILD):
             self._create(existing=stored is not None)
-            self._record_fresh(new)
+            self._record_fresh(new, globals_)
         self.decision = decision
         if self.verbosity >= 1:
             log(fingerprint.summary(self.alias, self.target, decision))
 
-    def finish(self):
-        """Put back what the run changed (rows, sequences); mark the database clean only if that worked."""
+    def finish(self, untouched=False):
+        """Put back what the run changed (rows, sequences); mark the database clean only if that worked.
+
+        *untouched*: no test ran on it (a parallel run's tests ran on the workers' clones).
+        """
         from django.db import DatabaseError
 
         try:
@@ -401,7 +428,7 @@ class KeptDatabase:
                 return  # the marker stays: the next run rebuilds
             try:
                 with TIMELINE.span("freshness", self.alias):
-                    changed = self._restore()
+                    changed = [] if untouched else self._restore()
                 self._write({"marker": {"changed": changed} if changed else None})
             except DatabaseError as exc:
                 if self.verbosity >= 2:
@@ -418,8 +445,11 @@ class KeptDatabase:
 def restore_fresh(connection, fresh, copies, verbosity):
     """Restore *connection*'s rows and sequences and verify them against the fresh digests;
     returns what still differs."""
-    restore_sequences(connection, fresh)
-    changed = fingerprint.changed_tables(fresh, table_digests(connection))
+    # The sequences just set are not read again: setval sets exactly, and MySQL's
+    # AUTO_INCREMENT takes the value when the rows are as fresh (else they are restored,
+    # and everything is read again below). On MySQL that read is the slow part.
+    sequences = restore_sequences(connection, fresh)
+    changed = fingerprint.changed_tables(fresh, table_digests(connection, sequences))
     tables = restorable(changed, fresh)
     if changed and tables is not None:
         restore_rows(connection, tables, copies)
@@ -430,7 +460,7 @@ def restore_fresh(connection, fresh, copies, verbosity):
     return changed
 
 
-def setup_databases(aliases, serialized_aliases, verbosity):
+def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None):
     """Django's ``setup_databases`` with kept databases; returns what ``teardown_databases`` needs."""
     from django.db import connections
     from django.test.utils import get_unique_databases_and_mirrors
@@ -440,7 +470,7 @@ def setup_databases(aliases, serialized_aliases, verbosity):
     kept = [KeptDatabase(connection, verbosity) for connection in firsts]
     for database in kept:
         database.check_safe()  # all refusals before anything is written
-    inputs = SchemaInputs()
+    inputs = SchemaInputs(global_fixtures)
     done = []
     try:
         for database in kept:
@@ -450,6 +480,8 @@ def setup_databases(aliases, serialized_aliases, verbosity):
                     log(f"reuse-db: {database.alias}: its SQLite NAME is in memory: nothing to keep it next to")
                 database.connection.creation.create_test_db(verbosity=verbosity, autoclobber=True,
                                                             serialize=False)
+                if global_fixtures:
+                    global_fixtures.load(database.alias)
             else:
                 database.acquire()
                 database.prepare(inputs)
@@ -469,10 +501,10 @@ def setup_databases(aliases, serialized_aliases, verbosity):
     return kept
 
 
-def teardown_databases(kept):
+def teardown_databases(kept, untouched=False):
     """Leave every kept database (marked clean or not) and point the connections back at the real names."""
     for database in reversed(kept):
         if database.keepable:
-            database.finish()
+            database.finish(untouched)
         else:
             database.connection.creation.destroy_test_db(database.original_name, database.verbosity)

@@ -64,13 +64,16 @@ def _schema_digest(connection, cursor):
     return fingerprint.digest(fingerprint.canonical([list(map(str, row)) for row in rows]))
 
 
-def table_digests(connection):
-    """The database's state: ``{table: rows digest, "sequence:<name>": value, "schema": digest}``."""
+def table_digests(connection, sequences=None):
+    """The database's state: ``{table: rows digest, "sequence:<name>": value, "schema": digest}``.
+
+    *sequences*: the sequences' values when the caller has just read (and set) them.
+    """
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         tables = _row_tables(connection, cursor)
         state = {"schema": _schema_digest(connection, cursor)}
-        state.update(_sequences(connection, cursor))
+        state.update(_sequences(connection, cursor) if sequences is None else sequences)
         if connection.vendor == "postgresql" and tables:
             cursor.execute(" UNION ALL ".join(
                 f"SELECT %s, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {quote(name)} t"
@@ -123,14 +126,16 @@ def restore_rows(connection, tables, copies):
 
 
 def restore_sequences(connection, fresh):
-    """Set sequences back to their freshly migrated values: rolled-back inserts advance them."""
+    """Set sequences back to their freshly migrated values (rolled-back inserts advance them);
+    returns every sequence's value now, as ``table_digests`` reads them."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         current = _sequences(connection, cursor)
         changed = {key[len("sequence:"):]: value for key, value in fresh.items()
                    if key.startswith("sequence:") and key in current and current[key] != value}
+        now = {**current, **{f"sequence:{name}": value for name, value in changed.items()}}
         if not changed:
-            return
+            return now
         if connection.vendor == "postgresql":
             parts, params = [], []
             for name, value in changed.items():
@@ -145,6 +150,7 @@ def restore_sequences(connection, fresh):
         elif connection.vendor == "mysql":
             for name, value in changed.items():
                 cursor.execute(f"ALTER TABLE {quote(name)} AUTO_INCREMENT = {int(value)}")
+    return now
 
 
 def restorable(changed, fresh):

@@ -59,3 +59,22 @@ def teardown_test_environment():
     from django.test.utils import teardown_test_environment as django_teardown
 
     django_teardown()
+
+
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def fast_hashers(hashers):
+    """*hashers* with Django's fast MD5 hasher first: new passwords hash fast, old hashes still check."""
+    return [FAST_HASHER, *(hasher for hasher in hashers if hasher != FAST_HASHER)]
+
+
+def prefer_fast_hasher():
+    """Hash passwords with MD5 for the run (as Django's own test settings do); returns the undo."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # override_settings also tells Django's password module to forget its hashers.
+    override = override_settings(PASSWORD_HASHERS=fast_hashers(settings.PASSWORD_HASHERS))
+    override.enable()
+    return override.disable

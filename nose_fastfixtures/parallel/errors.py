@@ -79,8 +79,8 @@ class PackedError:
         if self.stand_in is None:
             return pickle.loads(self.payload)
         module, name, is_assertion, message = self.stand_in
-        base = AssertionError if is_assertion else Exception
-        stand_in = type(name, (base, UnpicklableError), {"__module__": module})
+        bases = (AssertionError, UnpicklableError) if is_assertion else (UnpicklableError,)
+        stand_in = type(name, bases, {"__module__": module})
         tb = pickle.loads(self.payload) if self.payload is not None else None
         return stand_in, stand_in(message), tb
 

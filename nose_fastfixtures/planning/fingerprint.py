@@ -36,19 +36,23 @@ def settings_digest(settings_dict, routers=()):
     return digest(canonical({"database": relevant, "routers": list(routers)}))
 
 
-def compute(django_version, settings_dict, routers, migrations, unmigrated):
+def compute(django_version, settings_dict, routers, migrations, unmigrated, global_fixtures=None):
     """The fingerprint of one alias's test schema, as a JSON-serializable dict.
 
     *migrations*: ``{app_label: {migration_name: file_digest}}``; *unmigrated*:
-    ``{app_label: description_text}`` for apps whose tables come from their models.
+    ``{app_label: description_text}`` for apps whose tables come from their models;
+    *global_fixtures*: the digest of the global fixtures loaded into it, if any.
     """
-    return {
+    computed = {
         "format": FORMAT,
         "django": django_version,
         "settings": settings_digest(settings_dict, routers),
         "unmigrated": {label: digest(text) for label, text in sorted(unmigrated.items())},
         "migrations": {label: dict(sorted(names.items())) for label, names in sorted(migrations.items())},
     }
+    if global_fixtures:
+        computed["global_fixtures"] = global_fixtures
+    return computed
 
 
 @dataclass
@@ -97,6 +101,8 @@ def classify(old, new):
                     if old_unmigrated.get(app) != new_unmigrated.get(app)]
     if changed_apps:
         return Decision(REBUILD, f"the models of app(s) without migrations changed: {names(changed_apps)}")
+    if old.get("global_fixtures") != new.get("global_fixtures"):
+        return Decision(REBUILD, _global_fixtures_change(old.get("global_fixtures"), new.get("global_fixtures")))
     removed, edited, added = _migration_changes(old.get("migrations", {}), new["migrations"])
     if removed and added:
         return Decision(REBUILD, f"migrations were replaced (branch switch?): {names(removed)} gone, "
@@ -105,10 +111,21 @@ def classify(old, new):
         return Decision(REBUILD, f"applied migration(s) removed: {names(removed)}")
     if edited:
         return Decision(REBUILD, f"applied migration(s) edited: {names(edited)}")
+    if added and new.get("global_fixtures"):
+        # Fresh, the migrations would run before the global fixtures load, not after.
+        return Decision(REBUILD, f"new migration(s) under its global fixtures: {names(added)}")
     if added:
         plural = "s" if len(added) > 1 else ""
         return Decision(MIGRATE, f"{len(added)} new migration{plural}: {names(added)}", added)
     return Decision(REUSE, "schema fingerprint unchanged")
+
+
+def _global_fixtures_change(old, new):
+    if not old:
+        return "global fixtures are loaded now"
+    if not new:
+        return "it holds global fixtures this run does not load"
+    return "its global fixtures changed"
 
 
 def after_interrupted(decision, marker):

@@ -23,6 +23,8 @@ from nose_fastfixtures.planning.timeline import TIMELINE
 
 # The other plugins of the suite that switch this one on.
 NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db", "time-report")
+# Those that speed the run up: with any of them every loaddata of the run is batched.
+SPEED_PLUGINS = ("class-fixtures", "fixture-bundling", "reuse-db")
 
 
 def wants_django(options):
@@ -72,6 +74,18 @@ class DjangoPlugin(Plugin):
             help="run the classes in a random order from SEED, inside Django's groups "
                  "(as manage.py test --shuffle) [NOSE_DJANGO_SHUFFLE]",
         )
+        parser.add_option(
+            "--global-fixtures", dest="global_fixtures", metavar="NAMES",
+            default=env.get("NOSE_GLOBAL_FIXTURES"),
+            help="fixtures (comma-separated, as for loaddata) loaded once before the first test "
+                 "and present for every test: changes what tests see [NOSE_GLOBAL_FIXTURES]",
+        )
+        parser.add_option(
+            "--fast-password-hasher", action="store_true", dest="fast_password_hasher",
+            default=bool(env.get("NOSE_FAST_PASSWORD_HASHER")),
+            help="hash passwords with Django's fast MD5 hasher for the run (old hashes still "
+                 "check); a test of the hash's algorithm may fail [NOSE_FAST_PASSWORD_HASHER]",
+        )
 
     def configure(self, options, conf):
         super().configure(options, conf)
@@ -90,6 +104,13 @@ class DjangoPlugin(Plugin):
         self.selection_hooks = []  # --shard keeps its part of the ordered units
         self.run_hook = None       # --processes: a suite that runs the ordered units in workers
         self.databases = None
+        # Any speed plugin: every loaddata of the run in fewer statements, each fixture file
+        # found and parsed once; the same result.
+        self.fast_loads = any(getattr(options, "enable_plugin_" + name.replace("-", "_"), False)
+                              for name in SPEED_PLUGINS)
+        self.fast_hasher = bool(options.fast_password_hasher)
+        self.global_labels = options.global_fixtures
+        self.undo_at_end = []
 
     @staticmethod
     def _shuffle_seed(value):
@@ -109,6 +130,12 @@ class DjangoPlugin(Plugin):
         except FastFixturesError as error:
             exit_with(error)
         django_env.setup_test_environment()
+        if self.fast_loads:
+            from nose_fastfixtures.database import fast_load, fixture_cache
+
+            self.undo_at_end += [fast_load.every_loaddata(), fixture_cache.install()]
+        if self.fast_hasher:
+            self.undo_at_end.append(django_env.prefer_fast_hasher())
 
     def prepareTestLoader(self, loader):
         loader.suiteClass = ContextSuiteFactory(config=loader.config, suiteClass=UnittestContextSuite)
@@ -171,10 +198,17 @@ class DjangoPlugin(Plugin):
     def _setup_databases(self, suite):
         from nose_fastfixtures.database.databases import TestDatabases, databases_for
 
+        from nose_fastfixtures.database.global_fixtures import GlobalFixtures, parse_labels
+
         cases = [suites.unwrap(test) for test in suites.iter_tests(suite)
                  if not suites.loading_failure(test)]
+        try:
+            global_fixtures = GlobalFixtures(parse_labels(self.global_labels))
+        except FastFixturesError as error:
+            exit_with(error)
         self.databases = TestDatabases(
-            self.verbosity, reuse=bool(getattr(self.conf.options, "enable_plugin_reuse_db", False)))
+            self.verbosity, reuse=bool(getattr(self.conf.options, "enable_plugin_reuse_db", False)),
+            global_fixtures=global_fixtures)
         atexit.register(self._teardown)
         try:
             self.databases.setup(databases_for(cases))
@@ -225,3 +259,5 @@ class DjangoPlugin(Plugin):
             databases, self.databases = self.databases, None
             databases.teardown()
             django_env.teardown_test_environment()
+        while self.undo_at_end:
+            self.undo_at_end.pop()()

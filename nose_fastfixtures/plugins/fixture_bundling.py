@@ -42,6 +42,7 @@ class FixtureBundlingPlugin(Plugin):
         self.layers_for = {}   # class -> [fixture names of each layer], innermost last
         self.stack = []        # [(names, aliases, LoadRecord)]
         self.bundled = {}      # class -> what puts back its fixtures and hooks, while layers stand in
+        self.sequences = {}    # alias -> LayerSequences
         self.loads = 0
         self.rows = 0
         self.djangos_loads = 0
@@ -101,9 +102,15 @@ class FixtureBundlingPlugin(Plugin):
             # already loaded: Django's setUpClass must not load them again
             self.bundled[context] = [replace_class_attribute(context, "fixtures", []),
                                      self._watch_for_chosen_fixtures(context)]
-            for names, layer_aliases, record in self.stack:
-                for alias in layer_aliases:
-                    record.reset_sequences(alias)
+            self._reset_sequences(aliases)
+
+    def _reset_sequences(self, aliases):
+        from nose_fastfixtures.database.sequences import LayerSequences
+
+        for alias in aliases:
+            if alias not in self.sequences:
+                self.sequences[alias] = LayerSequences(alias)
+            self.sequences[alias].reset([record for _, on, record in self.stack if alias in on])
 
     def startTest(self, test):
         """A test outside the bundled classes (a nose test function, a generator...) runs

@@ -16,7 +16,11 @@ USERS = {"postgresql": "postgres", "mysql": "root"}
 
 def database(name):
     if BACKEND == "sqlite":
-        return {"ENGINE": ENGINES["sqlite"], "NAME": os.path.join(os.path.dirname(__file__), name + ".sqlite3")}
+        here = os.path.dirname(__file__)
+        settings = {"ENGINE": ENGINES["sqlite"], "NAME": os.path.join(here, name + ".sqlite3")}
+        if os.environ.get("DB_TEST_FILE"):  # a test database in a file rather than in memory
+            settings["TEST"] = {"NAME": os.path.join(here, "testfile_" + name + ".sqlite3")}
+        return settings
     return {"ENGINE": ENGINES[BACKEND], "NAME": name, "HOST": os.environ.get("DB_HOST", "127.0.0.1"),
             "PORT": os.environ.get("DB_PORT", PORTS[BACKEND]), "USER": os.environ.get("DB_USER", USERS[BACKEND]),
             "PASSWORD": os.environ.get("DB_PASSWORD", "")}

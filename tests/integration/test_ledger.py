@@ -57,7 +57,8 @@ SCRIPT = textwrap.dedent('''
             return sorted(map(list, cursor.fetchall()))
 
     def state():
-        tables = {table: sorted(map(repr, ledger.read_table(connection, table)[1]))
+        # Rows in the order the database returns them: the inserts' order shows.
+        tables = {table: list(map(repr, ledger.read_table(connection, table)[1]))
                   for table in ledger.table_names(connection)}
         return {"tables": tables, "sequences": sequences(), "mail": [m.subject for m in mail.outbox]}
 

@@ -174,8 +174,27 @@ def test_database_names_fit_postgresql_and_mysql():
         assert len(f"test_{name}_archive{clone}") <= 63, contender.slug
 
 
-def test_wagtail_gets_the_baseline_and_all_plugins_cold_and_warm():
+def test_wagtail_gets_the_baseline_and_all_plugins_cold_and_warm_with_and_without_options():
     found = contenders.all_contenders(["class-fixtures", "reuse-db", "parallel"])
     assert [c.slug for c in found if "wagtail" in c.kinds] == [
         "django", "django --parallel 2", "nosetests all plugins", "nosetests all + REUSE_DB=1 (warm)",
-        "nosetests all x2", "nosetests all + REUSE_DB=1 x2 (warm)"]
+        "all warm, fast hasher", "all warm, global test.json", "nosetests all x2",
+        "nosetests all + REUSE_DB=1 x2 (warm)"]
+    assert not any(c.ours for c in found if "," in c.slug)  # may change outcomes: not held to them
+
+
+def test_phases_add_up_to_the_wall_time():
+    from bench import stats
+
+    ours = stats.phases_from_timeline({"startup": 1.0, "settings": 0.5, "db-setup": 2.0, "layer-load": 1.0,
+                                       "class": 4.0, "restore": 0.5, "test": 3.0, "db-teardown": 0.2}, wall=9.0)
+    assert ours["tests"] == 2.5 and ours["undo, restore"] == 0.5 and ours["start-up"] == 1.5
+    assert ours["classes"] == 1.0
+    assert abs(sum(ours.values()) - 9.0) < 1e-9
+    django = stats.phases_from_counts({"setup_started": 1.0, "db_setup_seconds": 2.0, "fixture_seconds": 3.0,
+                                       "flush_seconds": 1.0, "test_seconds": 4.0, "fixture_in_test_seconds": 1.0,
+                                       "flush_in_test_seconds": 1.0, "teardown_seconds": 0.5}, wall=10.0)
+    assert django["tests"] == 2.0 and abs(sum(django.values()) - 10.0) < 1e-9
+    rows = [{"suite": "sample-full-pg", "backend": "postgresql", "contender": "django", "wall": 10.0,
+             "phases": stats.median_phases([django, django])}]
+    assert "fixture loads" in stats.format_phases(rows) and "3.0 s" in stats.format_phases(rows)

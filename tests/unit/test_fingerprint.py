@@ -43,6 +43,23 @@ def test_classify(new, action, reason):
     assert reason in decision.reason
 
 
+def with_globals(fingerprint, digest):
+    return fp.compute("5.2.19", SETTINGS, (), fingerprint.get("migrations", MIGRATIONS), UNMIGRATED, digest)
+
+
+@pytest.mark.parametrize("old, new, action, reason", [
+    (with_globals({}, "g1"), with_globals({}, "g1"), fp.REUSE, "unchanged"),
+    (OLD, with_globals({}, "g1"), fp.REBUILD, "global fixtures are loaded now"),
+    (with_globals({}, "g1"), OLD, fp.REBUILD, "global fixtures this run does not load"),
+    (with_globals({}, "g1"), with_globals({}, "g2"), fp.REBUILD, "its global fixtures changed"),
+    (with_globals({}, "g1"), with_globals({"migrations": {**MIGRATIONS, "shop": {**MIGRATIONS["shop"], "0003": "x"}}},
+                                          "g1"), fp.REBUILD, "new migration(s) under its global fixtures: shop.0003"),
+])
+def test_global_fixtures_are_part_of_the_fresh_state(old, new, action, reason):
+    decision = fp.classify(old, new)
+    assert (decision.action, reason in decision.reason) == (action, True), decision
+
+
 def test_no_stored_fingerprint_means_create_and_another_format_means_rebuild():
     assert fp.classify(None, OLD).action == fp.CREATE
     assert fp.classify({**OLD, "format": 0}, OLD).action == fp.REBUILD

@@ -1,0 +1,72 @@
+"""Loaded models' sequences set as loaddata leaves them, before each class: only the ones that moved.
+
+Django's TestCase reloads its fixtures for every class, and loaddata ends by resetting
+the loaded models' sequences; a class sharing loaded layers gets the same reset. A
+class's tests roll back their rows but not the sequences their inserts advanced, so
+most sequences of a layer stand where the last reset left them: on PostgreSQL (the
+backend whose reset is a statement per model) their values are compared with the
+values right after that reset, in one statement, and only the ones that moved are
+reset again, with loaddata's own statements.
+"""
+
+from django.core.management.color import no_style
+from django.db import connections
+
+
+class LayerSequences:
+    """The sequences of the models loaded by a stack of layers on one alias."""
+
+    def __init__(self, alias):
+        self.alias = alias
+        self.connection = connections[alias]
+        self.names = {}        # model -> its sequence's name (None: it has none)
+        self.after_reset = {}  # sequence name -> its value right after the last reset
+        self.stack_key = None
+
+    def reset(self, records):
+        """Reset the sequences of every model *records* (LoadRecords, outermost first) loaded."""
+        models = list({model: None for record in records for model in record.records[self.alias].models})
+        key = tuple(records)  # the records themselves: ids of dead ones could come back
+        if self.connection.vendor != "postgresql":
+            self._reset(models)  # nothing to run on SQLite and MySQL, one call elsewhere
+            return
+        if len(key) != len(self.stack_key or ()) or any(a is not b for a, b in zip(key, self.stack_key)):
+            self.stack_key, self.after_reset = key, {}  # other layers, other rows: every one set again
+        names = self._sequence_names(models)
+        current = self._values(set(names.values()) - {None})
+        moved = [model for model in models
+                 if names[model] not in current or self.after_reset.get(names[model], "?") != current[names[model]]]
+        if moved:
+            self._reset(moved)
+            current.update(self._values({names[model] for model in moved} - {None}))
+        self.after_reset = current
+
+    def _reset(self, models):
+        statements = self.connection.ops.sequence_reset_sql(no_style(), models) if models else []
+        if statements:
+            with self.connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+
+    def _sequence_names(self, models):
+        unknown = [model for model in models if model not in self.names]
+        if unknown:
+            parts = " UNION ALL ".join(f"SELECT {index}, pg_get_serial_sequence(%s, %s)"
+                                       for index in range(len(unknown)))
+            params = []
+            for model in unknown:
+                params += [self.connection.ops.quote_name(model._meta.db_table), model._meta.pk.column]
+            with self.connection.cursor() as cursor:
+                cursor.execute(parts, params)
+                for index, qualified in cursor.fetchall():
+                    self.names[unknown[index]] = qualified.split(".")[-1].strip('"') if qualified else None
+        return {model: self.names[model] for model in models}
+
+    def _values(self, names):
+        """``{sequence: last value or None (not yet called)}``, in one statement."""
+        if not names:
+            return {}
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT sequencename, last_value FROM pg_sequences "
+                           "WHERE schemaname = current_schema() AND sequencename = ANY(%s)", [sorted(names)])
+            return dict(cursor.fetchall())
