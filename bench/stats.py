@@ -129,7 +129,8 @@ def format_table(rows):
 
 
 # Where a run's time went, the same phases for every runner.
-PHASES = ("start-up", "db setup", "fixture loads", "undo, restore", "flush", "tests", "teardown", "other")
+PHASES = ("start-up", "db setup", "fixture loads", "undo, restore", "flush", "classes", "tests", "teardown",
+          "other")
 
 
 def phases_from_timeline(totals, wall):
@@ -144,6 +145,8 @@ def phases_from_timeline(totals, wall):
         "undo, restore": seconds("layer-unload", "class-unload", "restore"),
         "flush": 0.0,  # Django's own flushes (classes it runs its way) are inside their tests
         "tests": seconds("test") - seconds("restore"),  # restores run inside the tests' spans
+        # A class's own set-up and teardown (setUpTestData, its transaction, Django's way loads).
+        "classes": seconds("class") - seconds("test", "class-load", "class-unload"),
         "teardown": seconds("db-teardown"),
     }
     found["other"] = wall - sum(found.values())
@@ -158,6 +161,7 @@ def phases_from_counts(counts, wall):
         "fixture loads": counts.get("fixture_seconds", 0.0),
         "undo, restore": 0.0,
         "flush": counts.get("flush_seconds", 0.0),
+        "classes": 0.0,  # not measured apart for other runners: in "other"
         "tests": counts.get("test_seconds", 0.0) - counts.get("fixture_in_test_seconds", 0.0)
         - counts.get("flush_in_test_seconds", 0.0),
         "teardown": counts.get("teardown_seconds", 0.0),

@@ -13,6 +13,7 @@ import resource
 import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from chaos import checks, kills, moments, report, servers
@@ -23,7 +24,7 @@ from chaos.realdb import RealDatabases
 FULL = {"kills": 50, "interrupts": 20, "fuzz": 10000, "races": 10, "parallel": 3}
 QUICK = {"kills": 1, "interrupts": 1, "fuzz": 100, "races": 1, "parallel": 0}
 BACKENDS = ("sqlite", "sqlite-file", "postgresql", "mysql")
-QUICK_BACKENDS = ("sqlite", "postgresql", "mysql")
+QUICK_BACKENDS = ("sqlite", "postgresql")  # CI: within 3 minutes; the full campaign has MariaDB
 
 
 def parse_args(argv):
@@ -81,6 +82,7 @@ class Run:
         self.oracles = {}
         self.cases = []
         self.signal_campaigns = {}
+        self.checked = set()  # backends whose real databases were checked
 
     def needs_real_databases(self):
         return bool(set(self.options.parts) & {"kills", "interrupts", "races", "guards"})
@@ -107,11 +109,12 @@ class Run:
             if backend not in self.signal_campaigns:
                 self.signal_campaigns[backend] = kills.Campaign(self.lab, backend, real, oracle, seed,
                                                                 self.options.labels)
-            cases = kills.run_part(self.signal_campaigns[backend], name, counts[name], seed, log)
+            # Added as they end, so that an interrupted campaign still counts them.
+            kills.run_part(self.signal_campaigns[backend], name, counts[name], seed, log, self.cases)
             if name == "kills" and counts["parallel"]:
                 parallel = kills.ParallelCampaign(self.lab, backend, real, oracle, seed, self.options.labels)
-                cases += kills.run_parallel(parallel, counts["parallel"], log)
-            return cases
+                kills.run_parallel(parallel, counts["parallel"], log, self.cases)
+            return []
         if name == "races":
             from chaos import races
 
@@ -141,6 +144,11 @@ class Run:
             return 0  # the same loading paths as "sqlite", on a file: the servers are the other cases
         return total if backend == "sqlite" else max(total // 20, 20)
 
+    def check_real_databases(self, backend):
+        if self.needs_real_databases() and backend not in self.checked and self.reals[backend].names:
+            self.checked.add(backend)
+            self.cases.append(self.real_databases_case(backend))
+
     def real_databases_case(self, backend):
         """The real databases after the whole campaign: never written by us."""
         real = self.reals[backend]
@@ -168,8 +176,8 @@ class Run:
             except Exception as exc:  # noqa: BLE001 - reported, never fatal
                 log(f"chaos: could not drop the campaign's {engine} databases: {exc}")
         for real in self.reals.values():
-            if real.audit_log and os.path.exists(real.audit_log):
-                os.unlink(real.audit_log)
+            if real.audit_log and os.path.exists(real.audit_log) and self.lab.token in real.audit_log:
+                os.unlink(real.audit_log)  # this campaign's file (another may still be reading it otherwise)
         self.lab.cleanup(keep_logs=self.options.keep_logs)
 
 
@@ -217,12 +225,18 @@ def main(argv):
                 part_started = time.monotonic()
                 campaign.cases += campaign.part(part, backend)
                 log(f"chaos: {part} on {backend} took {time.monotonic() - part_started:.0f} s")
-            if campaign.needs_real_databases():
-                campaign.cases.append(campaign.real_databases_case(backend))
+            campaign.check_real_databases(backend)
     except KeyboardInterrupt:
         interrupted = True
         log("chaos: interrupted; the table has the cases done so far")
+    except Exception:  # noqa: BLE001 - a broken campaign still reports what it did
+        crashed = report.Case("campaign", "-", "the campaign itself")
+        crashed.fail(traceback.format_exc().strip().splitlines()[-1])
+        log(traceback.format_exc())
+        campaign.cases.append(crashed)
     finally:
+        for backend in list(campaign.reals):  # interrupted: the real databases are checked all the same
+            campaign.check_real_databases(backend)
         campaign.cleanup()
     return finish(options, campaign.cases, time.monotonic() - started, interrupted)
 

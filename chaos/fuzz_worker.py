@@ -132,27 +132,97 @@ class Fuzzer:
             self.out.flush()
 
 
+def _commit_would_fail():
+    """Whether committing now would fail: the constraints a database checks only at COMMIT.
+
+    loaddata's own checks cover the tables of the models it saved; a row it left in
+    another (a many-to-many table pointing nowhere) is caught by SQLite and PostgreSQL
+    only when the transaction commits, which a TransactionTestCase's load does and a
+    TestCase's (inside the class's transaction) does not.
+    """
+    from django.db import DatabaseError, connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_key_check")
+            return bool(cursor.fetchall())
+        if connection.vendor == "postgresql":
+            try:
+                with transaction_savepoint():
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            except DatabaseError:
+                return True
+    return False
+
+
+def transaction_savepoint():
+    from django.db import transaction
+
+    return transaction.atomic()
+
+
 def _django_load(label):
-    """loaddata's outcome and rows, rolled back: ``(error or None, rows after)``."""
+    """loaddata's verdicts and rows, rolled back: ``(error inside a transaction, error when committed, rows)``.
+
+    Inside a transaction is how a TestCase loads (bundling layers stand in for that);
+    committed is how a TransactionTestCase loads (per-class fixtures stand in for that).
+    """
     from django.core.management import call_command
     from django.db import transaction
 
     class Rollback(Exception):
         pass
 
-    after, error = None, None
+    after, error, commit_error = None, None, None
     try:
         with transaction.atomic():
             try:
                 call_command("loaddata", label, verbosity=0)
             except Exception as exc:  # noqa: BLE001 - any error is loaddata's verdict
-                error = f"{type(exc).__name__}: {exc}"
+                error = commit_error = f"{type(exc).__name__}: {exc}"
                 raise Rollback from exc
             after = snapshot()
+            if _commit_would_fail():
+                commit_error = "the commit fails: a foreign key points nowhere"
             raise Rollback
     except Rollback:
         pass
-    return error, after
+    return error, commit_error, after
+
+
+def sequences():
+    """PostgreSQL's sequences and MySQL's AUTO_INCREMENT counters: a rollback leaves them advanced."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema()")
+        elif connection.vendor == "mysql":
+            cursor.execute("SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES "
+                           "WHERE TABLE_SCHEMA = DATABASE() AND AUTO_INCREMENT IS NOT NULL")
+        else:
+            return {}
+        return dict(cursor.fetchall())
+
+
+def put_back_sequences(values):
+    """Set the counters loaddata's rolled-back load advanced back, so our loads draw the same keys."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for name, value in sequences().items():
+            if values.get(name) == value:
+                continue
+            if connection.vendor == "postgresql":
+                if values.get(name) is None:
+                    cursor.execute("SELECT setval(%s::regclass, (SELECT start_value FROM pg_sequences "
+                                   "WHERE schemaname = current_schema() AND sequencename = %s), false)",
+                                   [quote(name), name])
+                else:
+                    cursor.execute("SELECT setval(%s::regclass, %s, true)", [quote(name), values[name]])
+            elif name in values:
+                cursor.execute(f"ALTER TABLE {quote(name)} AUTO_INCREMENT = {int(values[name])}")
 
 
 def check_case(label):
@@ -161,21 +231,28 @@ def check_case(label):
 
     problems = []
     before = snapshot()
-    django_error, django_rows = _django_load(label)
+    counters = sequences()
+    in_transaction_error, committed_error, django_rows = _django_load(label)
+    put_back_sequences(counters)
     if snapshot() != before:
         return ["the campaign's own rollback of loaddata left changes"], "", "harness"
-    outcome = "fails" if django_error else "loads"
+    outcome = "fails" if committed_error else "loads"
     for path, load, unload in (("layer", _layer_load, _layer_unload), ("per-class", _class_load, _class_unload)):
+        # A layer that fails leaves its classes to load their own fixtures, Django's way: only
+        # loading where Django's TestCase load fails would change an outcome. Per-class fixtures
+        # load as a TransactionTestCase does, committed: their verdict must be the same.
+        django_error = in_transaction_error if path == "layer" else committed_error
         try:
             handle = load(label)
         except FastFixturesError as error:
-            if not django_error:
+            if not django_error and path == "per-class":
                 problems.append(f"{path}: failed where loaddata loads: {error}")
             elif label not in str(error):
                 problems.append(f"{path}: the error does not name the fixture: {error}")
             changed = changed_tables(before, snapshot())
             if changed:
                 problems.append(f"{path}: a failed load changed {changed}")
+            put_back_sequences(counters)
             continue
         except Exception:  # noqa: BLE001 - what the campaign counts: an exception escaping our code
             return problems, traceback.format_exc(), outcome
@@ -189,6 +266,7 @@ def check_case(label):
             unload(handle)
         except Exception:  # noqa: BLE001
             return problems, traceback.format_exc(), outcome
+        put_back_sequences(counters)
         changed = changed_tables(before, snapshot())
         if changed:
             problems.append(f"{path}: removing the load left {changed}")

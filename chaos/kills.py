@@ -242,9 +242,9 @@ class ParallelCampaign(Campaign):
         os.killpg(group, signal.SIGKILL)
 
 
-def run_parallel(campaign, count, log):
-    """*count* kills of a worker and *count* of the parent."""
-    cases = []
+def run_parallel(campaign, count, log, cases=None):
+    """*count* kills of a worker and *count* of the parent (appended to *cases* as they end)."""
+    cases = [] if cases is None else cases
     for index in range(count):
         for target in ("worker", "parent"):
             case = campaign.kill_case(target, index)
@@ -255,14 +255,14 @@ def run_parallel(campaign, count, log):
     return cases
 
 
-def run_part(campaign, part, count, seed, log):
-    """*count* cases of *part* ("kills" or "interrupts") on the campaign's backend."""
+def run_part(campaign, part, count, seed, log, cases=None):
+    """*count* cases of *part* ("kills" or "interrupts") on the campaign's backend, appended to *cases*."""
     signum = signal.SIGKILL if part == "kills" else signal.SIGINT
     # A quick campaign (one case or two) aims at the phases of a warm run only: no cold reference.
     phases = moments.PHASES if count > 2 else tuple(p for p in moments.PHASES if p not in moments.COLD_PHASES)
     if not campaign.references:
         campaign.prepare(("cold", "warm") if count > 2 else ("warm",))
-    cases = []
+    cases = [] if cases is None else cases
     backend = campaign.backend
     for index, aim in enumerate(moments.schedule(count, phases, seed + (part == "interrupts"))):
         case = campaign.signal_run(part, aim, index, signum)

@@ -43,6 +43,7 @@ class RealDatabases:
         self.pg_log = None     # (path, offset) of PostgreSQL's log when readable
         self.audit_log = None  # MariaDB's audit file when the plugin could be switched on
         self.notes = []
+        self.user_made = False
 
     # -- making them
     def make(self, db_name):
@@ -107,23 +108,35 @@ class RealDatabases:
             self.audit_log = self._start_audit()
 
     def _start_audit(self):
-        path = f"/tmp/chaos{self.lab.token}-mariadb-audit.log"  # the server writes it, as its own user
+        """Switch MariaDB's audit log on for this campaign's user; campaigns side by side share the file."""
         try:
             with servers.server("mysql") as connection:
                 installed = servers.rows(connection, "SELECT 1 FROM information_schema.PLUGINS "
                                                      "WHERE PLUGIN_NAME = 'SERVER_AUDIT'")
                 if not installed:
                     servers.rows(connection, "INSTALL SONAME 'server_audit'")
-                for statement in (f"SET GLOBAL server_audit_file_path = '{path}'",
-                                  "SET GLOBAL server_audit_events = 'QUERY_DDL,QUERY_DML_NO_SELECT,QUERY_DCL'",
-                                  f"SET GLOBAL server_audit_incl_users = '{self.user}'",
-                                  "SET GLOBAL server_audit_file_rotate_size = 0",
-                                  "SET GLOBAL server_audit_logging = ON"):
-                    servers.rows(connection, statement)
+                on, path, users = self._audit_settings(connection)
+                if not (on and path.startswith("/tmp/chaos")):
+                    path, users = f"/tmp/chaos{self.lab.token}-mariadb-audit.log", []  # written by the server
+                    for statement in (f"SET GLOBAL server_audit_file_path = '{path}'",
+                                      "SET GLOBAL server_audit_events = 'QUERY_DDL,QUERY_DML_NO_SELECT,QUERY_DCL'",
+                                      "SET GLOBAL server_audit_file_rotate_size = 0"):
+                        servers.rows(connection, statement)
+                users = ",".join(sorted(set(users) | {self.user}))
+                servers.rows(connection, f"SET GLOBAL server_audit_incl_users = '{users}'")
+                servers.rows(connection, "SET GLOBAL server_audit_logging = ON")
         except Exception as exc:  # noqa: BLE001 - the other two watches still hold
             self.notes.append(f"MariaDB's audit plugin could not be switched on ({exc}): server log not checked")
             return None
         return path
+
+    @staticmethod
+    def _audit_settings(connection):
+        found = dict(servers.rows(connection, "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
+                                              "('server_audit_logging', 'server_audit_file_path', "
+                                              "'server_audit_incl_users')"))
+        users = [user for user in found.get("server_audit_incl_users", "").split(",") if user]
+        return found.get("server_audit_logging") == "ON", found.get("server_audit_file_path", ""), users
 
     @property
     def user(self):
@@ -136,9 +149,10 @@ class RealDatabases:
             servers.rows(connection, f"CREATE USER IF NOT EXISTS '{self.user}'@'localhost' IDENTIFIED BY ''")
             for host in ("%", "localhost"):
                 servers.rows(connection, f"GRANT ALL PRIVILEGES ON *.* TO '{self.user}'@'{host}'")
+        self.user_made = True
 
     def env(self):
-        return {"DB_USER": self.user} if self.engine == "mysql" else {}
+        return {"DB_USER": self.user} if self.user_made else {}
 
     def server_statements(self):
         """Statements the server logged on (or naming) a real database since the campaign began."""
@@ -166,8 +180,11 @@ class RealDatabases:
         if self.audit_log:
             try:
                 with servers.server("mysql") as connection:
-                    servers.rows(connection, "SET GLOBAL server_audit_logging = OFF")
-                    servers.rows(connection, "SET GLOBAL server_audit_incl_users = ''")
+                    _, _, users = self._audit_settings(connection)
+                    others = ",".join(user for user in users if user != self.user)
+                    servers.rows(connection, f"SET GLOBAL server_audit_incl_users = '{others}'")
+                    if not others:  # the last campaign switches it off
+                        servers.rows(connection, "SET GLOBAL server_audit_logging = OFF")
             except Exception:  # noqa: BLE001
                 pass
         if self.engine == "mysql":
@@ -192,8 +209,6 @@ class RealDatabases:
         return changed
 
     def drop(self):
-        if self.audit_log and os.path.exists(self.audit_log):
-            os.unlink(self.audit_log)
         if self.engine == "sqlite":
             for name in self.names:
                 for path in glob.glob(name + "*"):

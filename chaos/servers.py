@@ -39,9 +39,9 @@ def server(backend, database=None):
         connection.close()
 
 
-def rows(connection, sql, params=()):
+def rows(connection, sql, params=None):
     cursor = connection.cursor()
-    cursor.execute(sql, params)
+    cursor.execute(sql, params)  # None: no %-formatting (a host '%' stays as it is)
     result = cursor.fetchall() if cursor.description else []
     cursor.close()
     return result

@@ -215,17 +215,21 @@ class TestDatabases:
         the kept database. Server connections are closed: forked workers must not share one.
         """
         verbosity = self.runner.verbosity
-        with TIMELINE.span("db-clone"):
-            if self.reuse:
-                from nose_fastfixtures.database import reuse_clones
+        self.clones = count  # teardown drops whatever was made, also after a failure here
+        try:
+            with TIMELINE.span("db-clone"):
+                if self.reuse:
+                    from nose_fastfixtures.database import reuse_clones
 
-                reuse_clones.clone_for_workers(self.old_config, count, verbosity)
-            else:
-                for connection, _old_name, first in self.old_config:
-                    for number in range(1, count + 1):
-                        if first:
-                            connection.creation.clone_test_db(suffix=str(number), verbosity=verbosity)
-        self.clones = count
+                    reuse_clones.clone_for_workers(self.old_config, count, verbosity)
+                else:
+                    for connection, _old_name, first in self.old_config:
+                        for number in range(1, count + 1):
+                            if first:
+                                connection.creation.clone_test_db(suffix=str(number), verbosity=verbosity)
+        except (DatabaseError, OSError) as exc:  # OSError: MySQL's cloning runs mysqldump
+            raise ConfigError(f"could not clone the test databases for {count} workers: {exc}; "
+                              f"pass --processes=1 to run without clones") from exc
         connections.close_all()  # an in-memory SQLite database stays open, and forks with the worker
 
     def use_worker_clone(self, number):
@@ -247,14 +251,18 @@ class TestDatabases:
                 reuse_clones.finish_worker(clones)
 
     def _drop_clones(self, old_config):
-        """Drop the workers' clones, unless reuse keeps them."""
+        """Drop the workers' clones, unless reuse keeps them; True if there were clones."""
         count, self.clones = self.clones, 0
         if self.reuse:
-            return
+            return bool(count)
         for connection, _old_name, first in old_config:
             for number in range(1, count + 1):
                 if first:
-                    connection.creation.destroy_test_db(suffix=str(number), verbosity=self.runner.verbosity)
+                    try:
+                        connection.creation.destroy_test_db(suffix=str(number), verbosity=self.runner.verbosity)
+                    except DatabaseError:
+                        pass  # never made: cloning stopped before it
+        return bool(count)
 
     def teardown(self):
         if self.undo_reloads is not None:
@@ -266,11 +274,12 @@ class TestDatabases:
         if self.old_config is not None:
             old_config, self.old_config = self.old_config, None
             with TIMELINE.span("db-teardown"):
-                self._drop_clones(old_config)
+                parallel = self._drop_clones(old_config)
                 if self.reuse:
                     from nose_fastfixtures.database import reuse
 
-                    reuse.teardown_databases(old_config)
+                    # The tests ran on the clones: the kept database has nothing to put back.
+                    reuse.teardown_databases(old_config, untouched=parallel)
                 else:
                     self.runner.teardown_databases(old_config)
         if self.write_guard is not None:

@@ -128,6 +128,22 @@ class SchemaInputs:
                                    self.global_fixtures.identity if self.global_fixtures else None)
 
 
+def _uses_database_cache():
+    """Whether a cache in CACHES keeps its entries in a database table (createcachetable's work)."""
+    from django.conf import settings
+    from django.core.cache.backends.db import BaseDatabaseCache
+    from django.utils.module_loading import import_string
+
+    for cache in settings.CACHES.values():
+        try:
+            backend = import_string(cache["BACKEND"])
+        except ImportError:
+            return True  # let the command say what is wrong
+        if isinstance(backend, type) and issubclass(backend, BaseDatabaseCache):
+            return True
+    return False
+
+
 def _sqlite_read_only(path):
     return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
 
@@ -348,7 +364,8 @@ class KeptDatabase:
         self._point_at(self.test_name)
         if self.in_memory:
             self._load_memory()
-        call_command("createcachetable", database=self.alias)
+        if _uses_database_cache():  # else the command would do nothing (it costs a warm start's time)
+            call_command("createcachetable", database=self.alias)
         self.connection.ensure_connection()
 
     def _write(self, entries):
@@ -410,8 +427,11 @@ class KeptDatabase:
         if self.verbosity >= 1:
             log(fingerprint.summary(self.alias, self.target, decision))
 
-    def finish(self):
-        """Put back what the run changed (rows, sequences); mark the database clean only if that worked."""
+    def finish(self, untouched=False):
+        """Put back what the run changed (rows, sequences); mark the database clean only if that worked.
+
+        *untouched*: no test ran on it (a parallel run's tests ran on the workers' clones).
+        """
         from django.db import DatabaseError
 
         try:
@@ -421,7 +441,7 @@ class KeptDatabase:
                 return  # the marker stays: the next run rebuilds
             try:
                 with TIMELINE.span("freshness", self.alias):
-                    changed = self._restore()
+                    changed = [] if untouched else self._restore()
                 self._write({"marker": {"changed": changed} if changed else None})
             except DatabaseError as exc:
                 if self.verbosity >= 2:
@@ -518,10 +538,10 @@ def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None
     return kept
 
 
-def teardown_databases(kept):
+def teardown_databases(kept, untouched=False):
     """Leave every kept database (marked clean or not) and point the connections back at the real names."""
     for database in reversed(kept):
         if database.keepable:
-            database.finish()
+            database.finish(untouched)
         else:
             database.connection.creation.destroy_test_db(database.original_name, database.verbosity)

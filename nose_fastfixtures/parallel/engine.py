@@ -107,6 +107,8 @@ class Job:
 
 
 class WorkerState:
+    """The parent's view of one worker: its process and pipe, the unit it runs, the test it is in."""
+
     def __init__(self, number, process, connection):
         self.number, self.process, self.connection = number, process, connection
         self.unit = None          # the WorkUnit it runs; None while idle

@@ -112,11 +112,14 @@ def plan(items, estimator, workers):
 
     Django's groups stay in Django's order (a worker never runs a TestCase after a
     TransactionTestCase), longest first inside each; ties keep Django's order. A
-    bundle longer than a fair share (the total over *workers*) is split.
+    bundle longer than a fair share (the total over *workers*, but never less than
+    the longest single class with its layers) is split.
     """
     groups = group_bundles(items)
     total = sum(estimator.unit(group) for group in groups)
-    share = total / max(workers, 1)
+    # No run is shorter than its longest class: parts shorter than that only add layer loads.
+    longest = max((estimator.unit([item]) for item in items), default=0.0)
+    share = max(total / max(workers, 1), longest)
     units = []
     for group in groups:
         parts = [group]

@@ -1,4 +1,4 @@
-"""The run's fixture cache: a label found once, a file parsed once, both forgotten when the files change."""
+"""The run's fixture cache: found once, parsed once, forgotten when files change; createcachetable skipped."""
 
 import json
 import os
@@ -62,3 +62,21 @@ def test_found_and_parsed_once_until_the_files_change(tmp_path):
     assert "Multiple fixtures named 'mine'" in seen["crowded"]
     assert seen["parsed"] == [["a", "b"], ["a", "b"], 1]
     assert seen["edited"] == [["a", "b", "c"], 2]
+
+
+def test_a_warm_start_runs_createcachetable_only_for_a_database_cache():
+    script = textwrap.dedent('''
+        from django.conf import settings
+        settings.configure(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                                   "db": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                          "LOCATION": "t"}})
+        import django
+        django.setup()
+        from nose_fastfixtures.database.reuse import _uses_database_cache
+        with_db = _uses_database_cache()
+        settings.CACHES.pop("db")
+        print(with_db, _uses_database_cache())
+    ''')
+    done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "False"], done.stderr

@@ -187,8 +187,9 @@ def test_phases_add_up_to_the_wall_time():
     from bench import stats
 
     ours = stats.phases_from_timeline({"startup": 1.0, "settings": 0.5, "db-setup": 2.0, "layer-load": 1.0,
-                                       "restore": 0.5, "test": 3.0, "db-teardown": 0.2}, wall=9.0)
+                                       "class": 4.0, "restore": 0.5, "test": 3.0, "db-teardown": 0.2}, wall=9.0)
     assert ours["tests"] == 2.5 and ours["undo, restore"] == 0.5 and ours["start-up"] == 1.5
+    assert ours["classes"] == 1.0
     assert abs(sum(ours.values()) - 9.0) < 1e-9
     django = stats.phases_from_counts({"setup_started": 1.0, "db_setup_seconds": 2.0, "fixture_seconds": 3.0,
                                        "flush_seconds": 1.0, "test_seconds": 4.0, "fixture_in_test_seconds": 1.0,

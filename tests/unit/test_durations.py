@@ -1,6 +1,7 @@
 """The durations file: read, written atomically, merged, and ignored with a warning when bad."""
 
 import json
+import os
 
 import pytest
 
@@ -51,3 +52,13 @@ def test_the_merge_command_writes_one_file_from_the_shards(tmp_path):
     assert d.main(["merge", str(out), str(first), str(second)]) == 0
     assert d.load(out, warn=pytest.fail) == d.Durations(classes={"A": 1.0, "B": 2.0})
     assert d.main(["merge", str(out)]) == 2
+
+
+def test_a_copy_left_by_a_killed_run_is_removed_by_the_next_save(tmp_path):
+    path = tmp_path / "durations.json"
+    dead = tmp_path / ".durations.json.999999999.tmp"  # above any pid: no such process
+    alive = tmp_path / f".durations.json.{os.getppid()}.tmp"  # a run still writing its own
+    dead.write_text("{")
+    alive.write_text("{")
+    d.save(path, d.Durations())
+    assert not dead.exists() and alive.exists()

@@ -143,3 +143,12 @@ def test_parse_shard(text, expected):
 def test_parse_shard_refuses_bad_values(text):
     with pytest.raises(ValueError, match="--shard"):
         parse_shard(text)
+
+
+def test_bundles_are_not_split_below_the_longest_class():
+    """Parts shorter than the longest class cannot shorten the run; they only load layers again."""
+    bundle = [item(f"K{n}", bundle="b", layers=["L"]) for n in range(4)]
+    items = bundle + [item("long")]
+    estimator = Estimator(classes={**{f"K{n}": 1.0 for n in range(4)}, "long": 6.0}, layers={"L": 2.0})
+    units = plan(items, estimator, workers=8)
+    assert len([unit for unit in units if unit.items[0].bundle == "b"]) == 1  # 6 s of bundle: kept whole
