@@ -11,7 +11,7 @@ from nose.plugins import Plugin
 from nose.suite import ContextSuiteFactory, LazySuite
 
 from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
-from nose_fastfixtures.harness import django_env, suites
+from nose_fastfixtures.harness import django_env, process_exit, suites
 from nose_fastfixtures.harness.clock import process_started
 from nose_fastfixtures.harness.unittest_compat import (
     UnittestContextSuite,
@@ -123,6 +123,7 @@ class DjangoPlugin(Plugin):
 
     def begin(self):
         TIMELINE.begin_run(process_started())
+        process_exit.skip_final_collection()  # the process ends 0.1-0.5 s sooner
         try:
             with TIMELINE.span("settings"):
                 settings = django_env.choose_settings(self.settings_option, os.environ)
