@@ -243,8 +243,8 @@ def run(number, connection, job):
     except KeyboardInterrupt:
         status = 130
     except BaseException:  # a worker that cannot start or goes wrong outside a test
-        send(("fatal", traceback.format_exc()))
         status = 3
+        _say_fatal(send)
     try:
         _finish(job)
         _send_spans(send)
@@ -252,13 +252,18 @@ def run(number, connection, job):
         send(("bye",))
     except BaseException:
         status = status or 3
-        try:
-            send(("fatal", traceback.format_exc()))
-        except BaseException:
-            pass
+        _say_fatal(send)
     # multiprocessing ends the process with os._exit after its finalizers: never the parent's
     # atexit handlers (its test databases' teardown).
     sys.exit(status)
+
+
+def _say_fatal(send):
+    """Tell the parent what went wrong; if the parent is gone, quietly write nowhere again."""
+    try:
+        send(("fatal", traceback.format_exc()))
+    except OSError:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
 
 
 def _serve(connection, job, result):
