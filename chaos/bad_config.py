@@ -36,6 +36,8 @@ BAD_VALUES = {
     "--time-report-html": ["/nonexistent-folder/report.html"],
     "--time-report-slowest": ["many", "-1"],
     "--shard": ["4/3", "x", "0/2"],
+    "--global-fixtures": ["no_such_fixture", ",,"],
+    "--fast-password-hasher": ["maybe"],
 }
 PLACES = ("flag", "env", "nose.cfg", "setup.cfg")
 LABEL = "support.tests.test_archive.ArchiveLookupTest"

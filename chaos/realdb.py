@@ -120,7 +120,7 @@ class RealDatabases:
                     path, users = f"/tmp/chaos{self.lab.token}-mariadb-audit.log", []  # written by the server
                     for statement in (f"SET GLOBAL server_audit_file_path = '{path}'",
                                       "SET GLOBAL server_audit_events = 'QUERY_DDL,QUERY_DML_NO_SELECT,QUERY_DCL'",
-                                      "SET GLOBAL server_audit_file_rotate_size = 0"):
+                                      "SET GLOBAL server_audit_file_rotations = 0"):  # never rotated away
                         servers.rows(connection, statement)
                 users = ",".join(sorted(set(users) | {self.user}))
                 servers.rows(connection, f"SET GLOBAL server_audit_incl_users = '{users}'")

@@ -10,7 +10,15 @@ import unittest
 from nose.suite import ContextSuiteFactory, LazySuite
 
 from nose_fastfixtures.errors import FastFixturesError, exit_with
-from nose_fastfixtures.harness import collect_only, config_files, django_env, interrupts, loading, suites
+from nose_fastfixtures.harness import (
+    collect_only,
+    config_files,
+    django_env,
+    interrupts,
+    loading,
+    process_exit,
+    suites,
+)
 from nose_fastfixtures.harness.clock import process_started
 from nose_fastfixtures.harness.unittest_compat import (
     UnittestContextSuite,
@@ -115,6 +123,7 @@ class DjangoPlugin(FastFixturesPlugin):
 
     def begin(self):
         TIMELINE.begin_run(process_started())
+        process_exit.skip_final_collection()  # the process ends 0.1-0.5 s sooner
         interrupts.install()
         self.undo_argv = django_env.argv_as_manage_py_test(sys.argv)
         try:
