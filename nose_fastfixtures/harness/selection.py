@@ -24,6 +24,16 @@ def full_name(case):
     return case.id()
 
 
+_NAMED = "_nff_named_by_label"
+
+
+def named_by_label(suite):
+    """Mark the tests of a label naming one method: ``-k`` does not filter them (unittest's loader
+    applies its patterns only to the methods it collects from a class)."""
+    for test in suites.iter_tests(suite):
+        setattr(test, _NAMED, True)
+
+
 def django_selection(tags=(), exclude_tags=(), patterns=()):
     """``wanted(test)`` for suites.keep_only, or None when nothing is to be left out.
 
@@ -39,7 +49,7 @@ def django_selection(tags=(), exclude_tags=(), patterns=()):
         if suites.loading_failure(test):
             return True
         case = suites.unwrap(test)
-        if patterns and not selection.name_matches(full_name(case), patterns):
+        if patterns and not getattr(test, _NAMED, False) and not selection.name_matches(full_name(case), patterns):
             return False
         return selection.tags_match(test_tags(case), tags, exclude_tags)
 

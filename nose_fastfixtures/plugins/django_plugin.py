@@ -199,8 +199,11 @@ class DjangoPlugin(FastFixturesPlugin):
         loader.loadTestsFromNames = loadTestsFromNames
 
     def _load_label(self, load_names, label, module):
-        suite = suites.materialize(load_names([labels.to_nose_name(label, is_module)], module))
+        nose_name = labels.to_nose_name(label, is_module)
+        suite = suites.materialize(load_names([nose_name], module))
         labels.check_label_matched(label, [suites.loading_failure(t) for t in suites.iter_tests(suite)])
+        if labels.names_one_method(nose_name):
+            selection.named_by_label(suite)
         return suite
 
     def prepareTest(self, test):

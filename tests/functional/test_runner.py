@@ -92,9 +92,11 @@ def manage_py_test(project, *args, env=None):
 
 @pytest.mark.parametrize("selection, nose_flags", [
     (["--tag=slow", "--exclude-tag=db"], ["--django-tag=slow", "--django-exclude-tag=db"]),
-    (["--exclude-tag=db", "-k", "Slow", "-k", "plain"],
-     ["--django-exclude-tag=db", "--django-name-pattern=Slow", "--django-name-pattern=plain"]),
-], ids=["tag-and-exclude", "exclude-and-k"])
+    # -k leaves a test named by its own label alone (Plain.test_both), as unittest's loader does.
+    (["shop.tests", "shop.tests.test_tagged.Plain.test_both", "--exclude-tag=db", "-k", "Slow", "-k", "plain"],
+     ["shop.tests", "shop.tests.test_tagged.Plain.test_both", "--django-exclude-tag=db",
+      "--django-name-pattern=Slow", "--django-name-pattern=plain"]),
+], ids=["tag-and-exclude", "labels-exclude-and-k"])
 def test_selection_is_djangos(project, selection, nose_flags):
     django_run = run_django(cwd=project, labels=selection, env=ENV)
     assert django_run.outcomes, django_run.output
@@ -102,6 +104,7 @@ def test_selection_is_djangos(project, selection, nose_flags):
     assert same_tests(django_run, ours) == [], ours.output
     assert ours.returncode == django_run.returncode == 1, ours.output
     assert "setUpClass of an unselected class ran" not in ours.output
+    assert "shop.tests.test_tagged.Plain.test_both" in ours.outcomes or "-k" not in selection
     nose_run = run_nose(cwd=project, args=nose_flags, env=ENV)  # the same by nosetests' options
     assert same_tests(django_run, nose_run) == [], nose_run.output
 
