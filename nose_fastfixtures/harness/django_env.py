@@ -89,11 +89,19 @@ def _installed_apps():
     return [entry for entry in getattr(settings, "INSTALLED_APPS", ()) if isinstance(entry, str)]
 
 
-def setup_test_environment():
-    """Django's test environment, without unittest's Ctrl-C handler that nose does not use."""
+def started():
+    """Whether Django is set up already: under ``manage.py test``, with the settings it chose."""
+    from django.apps import apps
+
+    return apps.ready
+
+
+def setup_test_environment(debug=False):
+    """Django's test environment, without unittest's Ctrl-C handler that nose does not use;
+    *debug* is ``manage.py test --debug-mode`` (off by default, as DiscoverRunner's)."""
     from django.test.utils import setup_test_environment as django_setup
 
-    django_setup(debug=False)  # DiscoverRunner's default (--debug-mode off)
+    django_setup(debug=debug)
 
 
 def teardown_test_environment():
