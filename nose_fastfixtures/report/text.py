@@ -62,9 +62,9 @@ def cpu_lines(processes):
     cores = sum(p.cpu for p in workers) / (end - start) if end > start else 0.0
     lines.append(f"  the {plural(len(workers), 'worker')} used {cores:.2f} cores between them while they ran")
     if cores < STARVED_SHARE * len(workers):
-        lines.append(f"  (of the {len(workers)} they could use: the rest of the time they waited, for a "
-                     f"database server or for cores busy elsewhere; workers beyond the idle cores "
-                     f"cannot shorten a run)")
+        lines.append(f"  (of the {len(workers)} they could use: the rest of the time they waited, "
+                     f"for a database server")
+        lines.append("  or for cores busy elsewhere; workers beyond the idle cores cannot shorten a run)")
     return lines
 
 
