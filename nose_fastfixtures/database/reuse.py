@@ -105,7 +105,7 @@ def describe_models(labels):
 class SchemaInputs:
     """What every alias's fingerprint is computed from, read once per run (global fixtures too)."""
 
-    def __init__(self, global_fixtures=None):
+    def __init__(self, global_fixtures=None, project_setup=None):
         import django
         from django.apps import apps
         from django.conf import settings
@@ -117,6 +117,7 @@ class SchemaInputs:
         self.unmigrated = describe_models(unmigrated)
         self._all_labels = [app.label for app in apps.get_app_configs()]
         self.global_fixtures = global_fixtures  # a GlobalFixtures, or None
+        self.project_setup = project_setup  # the digest of the TEST_RUNNER's own setup_databases, or None
 
     def fingerprint(self, settings_dict):
         if settings_dict.get("TEST", {}).get("MIGRATE") is False:
@@ -125,7 +126,8 @@ class SchemaInputs:
         else:
             migrations, unmigrated = self.migrations, self.unmigrated
         return fingerprint.compute(self.django_version, settings_dict, self.routers, migrations, unmigrated,
-                                   self.global_fixtures.identity if self.global_fixtures else None)
+                                   self.global_fixtures.identity if self.global_fixtures else None,
+                                   project_setup=self.project_setup)
 
 
 def _uses_database_cache():
@@ -248,6 +250,7 @@ class KeptDatabase:
         self.fresh = None
         self.copies = {}
         self.lock = None
+        self.changed_by_project = []  # what the TEST_RUNNER's setup_databases changed after ours
 
     @property
     def keepable(self):
@@ -439,6 +442,7 @@ class KeptDatabase:
                 return
             if self.connection.settings_dict["NAME"] != self.test_name or self.connection.in_atomic_block:
                 return  # the marker stays: the next run rebuilds
+            untouched = untouched and not self.changed_by_project
             try:
                 with TIMELINE.span("freshness", self.alias):
                     changed = [] if untouched else self._restore()
@@ -497,8 +501,12 @@ def say_if_kept_databases_go(aliases, verbosity):
                 f"it replaces it and drops it at the end, and the next REUSE_DB=1 run makes it again")
 
 
-def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None):
-    """Django's ``setup_databases`` with kept databases; returns what ``teardown_databases`` needs."""
+def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None, project_setup=None):
+    """Django's ``setup_databases`` with kept databases; returns what ``teardown_databases`` needs.
+
+    *project_setup*: the digest of the TEST_RUNNER's own ``setup_databases``, which runs
+    on top of this (a changed one rebuilds the kept databases).
+    """
     from django.db import connections
     from django.test.utils import get_unique_databases_and_mirrors
 
@@ -507,7 +515,7 @@ def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None
     kept = [KeptDatabase(connection, verbosity) for connection in firsts]
     for database in kept:
         database.check_safe()  # all refusals before anything is written
-    inputs = SchemaInputs(global_fixtures)
+    inputs = SchemaInputs(global_fixtures, project_setup)
     done = []
     try:
         for database in kept:
@@ -536,6 +544,33 @@ def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None
         if serialized_aliases is None or database.alias in serialized_aliases:
             database.connection._test_serialized_contents = database.connection.creation.serialize_db_to_string()
     return kept
+
+
+def note_project_setup(kept, verbosity):
+    """After the TEST_RUNNER's ``setup_databases`` ran on top of ours: what it added goes again at the end.
+
+    The kept database's fresh state is the freshly migrated one, recorded before the
+    runner's additions. Rows it added (and the sequences they moved) are put back at
+    the end of the run like the tests' rows, so every run's runner adds them to the
+    same fresh state, as on Django's new test database. Its schema additions (a view,
+    a function) cannot be put back: the schema it leaves is taken as the fresh one,
+    and its next run finds them there (a runner written for ``--keepdb`` makes them
+    with ``DROP ... IF EXISTS`` or ``OR REPLACE``; the source of the runner is part of
+    the fingerprint, so a changed one rebuilds). Kept clones of a database the runner
+    added rows to are made again for each parallel run: the runner's rows are in the
+    kept database only.
+    """
+    for database in kept:
+        if not database.keepable or database.in_memory or database.fresh is None:
+            continue
+        current = table_digests(database.connection)
+        if current.get("schema") != database.fresh.get("schema"):
+            database.fresh = {**database.fresh, "schema": current.get("schema")}
+            database._write({"fresh": database.fresh})
+        database.changed_by_project = fingerprint.changed_tables(database.fresh, current)
+        if database.changed_by_project and verbosity >= 2:
+            log(f"reuse-db: {database.alias}: the TEST_RUNNER's setup_databases changed "
+                f"{fingerprint.names(database.changed_by_project)}; put back at the end of the run")
 
 
 def teardown_databases(kept, untouched=False):
