@@ -139,8 +139,14 @@ class TestDatabases:
         serialized = {alias for alias, serialize in databases.items() if serialize}
         try:
             with TIMELINE.span("db-setup"), fewer_full_collections():
-                self.project_config, ours_ran = runner_hooks.setup_databases(
-                    self.runner, self._setup_ours, databases, serialized)
+                try:
+                    self.project_config, ours_ran = runner_hooks.setup_databases(
+                        self.runner, self._setup_ours, databases, serialized)
+                except Exception as exc:
+                    if not self._rebuild_after(exc):
+                        raise
+                    self.project_config, ours_ran = runner_hooks.setup_databases(
+                        self.runner, self._setup_ours, databases, serialized)
                 if ours_ran and self.reuse and runner_hooks.overrides(self.runner, "setup_databases"):
                     from nose_fastfixtures.database import reuse
 
@@ -162,7 +168,7 @@ class TestDatabases:
         *databases*: what the runner passed on (``get_databases``' choice, unless the
         runner changed it); *django_kwargs*: what DiscoverRunner gives Django's function.
         """
-        from nose_fastfixtures.database import reuse
+        from nose_fastfixtures.database import reuse, runner_hooks
 
         if databases is None:  # Django's meaning: every alias
             databases = {alias: False for alias in connections}
@@ -174,11 +180,30 @@ class TestDatabases:
         if self.reuse:
             self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity,
                                                     self.global_fixtures, project_setup=self._project_setup())
+            if runner_hooks.overrides(self.runner, "setup_databases"):
+                reuse.note_fresh_relations(self.old_config)
         else:
             reuse.say_if_kept_databases_go(databases, self.runner.verbosity)
             self.old_config = self._setup_django_databases(databases, serialized, django_kwargs)
             self._load_global_fixtures(databases)
         return self.old_config
+
+    def _rebuild_after(self, exc):
+        """The runner's ``setup_databases`` failed on reused kept databases: mark them, True to
+        set up again on rebuilt ones (what it made there on an earlier run, an index or a
+        trigger that cannot be dropped with the rest, may be in its way; on Django's new
+        test database it never is). False: the failure is the run's."""
+        from nose_fastfixtures.database import reuse
+
+        if not (self.reuse and self.old_config and reuse.reused_any(self.old_config)):
+            return False
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        reason = f"the TEST_RUNNER's setup_databases failed on it ({type(exc).__name__}: {first})"
+        old_config, self.old_config = self.old_config, None
+        reuse.abandon(old_config, reason)
+        if self.runner.verbosity >= 1:
+            reuse.log(f"reuse-db: {reason}; rebuilding")
+        return True
 
     def _project_setup(self):
         """What identifies the runner's own ``setup_databases`` (its source), for the kept schema's fingerprint."""

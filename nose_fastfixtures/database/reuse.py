@@ -19,6 +19,8 @@ from nose_fastfixtures.database.reuse_locks import FileLock, ServerLock
 from nose_fastfixtures.database.reuse_state import (
     TABLE,
     copy_fresh_rows,
+    drop_relations,
+    relations,
     restorable,
     restore_rows,
     restore_sequences,
@@ -250,6 +252,8 @@ class KeptDatabase:
         self.fresh = None
         self.copies = {}
         self.lock = None
+        self.relations_before = None  # {name: kind} when ours was done, if the TEST_RUNNER adds to it
+        self.created_by_project = []  # the tables and views the TEST_RUNNER's setup_databases made
         self.changed_by_project = []  # what the TEST_RUNNER's setup_databases changed after ours
 
     @property
@@ -456,6 +460,8 @@ class KeptDatabase:
             self.release()
 
     def _restore(self):
+        if self.created_by_project:
+            drop_relations(self.connection, self.created_by_project)
         return restore_fresh(self.connection, self.fresh, self.copies, self.verbosity)
 
 
@@ -546,31 +552,64 @@ def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None
     return kept
 
 
-def note_project_setup(kept, verbosity):
-    """After the TEST_RUNNER's ``setup_databases`` ran on top of ours: what it added goes again at the end.
+def note_fresh_relations(kept):
+    """Before the TEST_RUNNER's ``setup_databases`` adds to the kept databases: their tables and views."""
+    for database in kept:
+        if database.keepable and not database.in_memory and database.fresh is not None:
+            database.relations_before = relations(database.connection)
 
-    The kept database's fresh state is the freshly migrated one, recorded before the
-    runner's additions. Rows it added (and the sequences they moved) are put back at
-    the end of the run like the tests' rows, so every run's runner adds them to the
-    same fresh state, as on Django's new test database. Its schema additions (a view,
-    a function) cannot be put back: the schema it leaves is taken as the fresh one,
-    and its next run finds them there (a runner written for ``--keepdb`` makes them
-    with ``DROP ... IF EXISTS`` or ``OR REPLACE``; the source of the runner is part of
-    the fingerprint, so a changed one rebuilds). Kept clones of a database the runner
-    added rows to are made again for each parallel run: the runner's rows are in the
-    kept database only.
+
+def note_project_setup(kept, verbosity):
+    """After the TEST_RUNNER's ``setup_databases`` ran on top of ours: what it added goes at the end.
+
+    The kept database stays the freshly migrated one. The tables and views the runner
+    made are dropped at the end of the run, and the rows it added (and the sequences
+    they moved) put back like the tests' rows, so that every run's runner makes them
+    again on the same fresh state, as on Django's new test database (a plain
+    ``CREATE VIEW`` included). Anything else it changes in the schema (an index, a
+    trigger) cannot be put back: the next run rebuilds. Kept clones are made again for
+    each parallel run when the runner changed anything: its additions are in the kept
+    database only.
     """
     for database in kept:
-        if not database.keepable or database.in_memory or database.fresh is None:
+        if database.relations_before is None:
             continue
-        current = table_digests(database.connection)
-        if current.get("schema") != database.fresh.get("schema"):
-            database.fresh = {**database.fresh, "schema": current.get("schema")}
-            database._write({"fresh": database.fresh})
-        database.changed_by_project = fingerprint.changed_tables(database.fresh, current)
+        now = relations(database.connection)
+        database.created_by_project = sorted((name, kind) for name, kind in now.items()
+                                             if name not in database.relations_before)
+        changed = fingerprint.changed_tables(database.fresh, table_digests(database.connection))
+        database.changed_by_project = sorted(set(changed) | {name for name, _ in database.created_by_project})
         if database.changed_by_project and verbosity >= 2:
             log(f"reuse-db: {database.alias}: the TEST_RUNNER's setup_databases changed "
                 f"{fingerprint.names(database.changed_by_project)}; put back at the end of the run")
+
+
+def reused_any(kept):
+    """Whether any kept database of *kept* was reused or migrated (not made fresh) by this run."""
+    from nose_fastfixtures.planning.fingerprint import MIGRATE, REUSE
+
+    return any(database.keepable and not database.in_memory and database.decision is not None
+               and database.decision.action in (REUSE, MIGRATE) for database in kept)
+
+
+def abandon(kept, reason):
+    """Leave the kept databases marked for a rebuild (the TEST_RUNNER's set-up failed on them)."""
+    from django.db import DatabaseError
+
+    for database in reversed(kept):
+        if not database.keepable:
+            database.connection.creation.destroy_test_db(database.original_name, database.verbosity)
+            continue
+        try:
+            if not database.in_memory and database.connection.settings_dict["NAME"] == database.test_name:
+                database.connection.close()  # a failed statement may have left its transaction unusable
+                database._write({"marker": {"changed": [reason]}})
+        except DatabaseError:
+            pass  # the running marker stays: rebuilt all the same
+        finally:
+            database._forget_memory()
+            database._point_at(database.original_name)
+            database.release()
 
 
 def teardown_databases(kept, untouched=False):

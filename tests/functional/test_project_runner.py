@@ -55,9 +55,10 @@ RUNNERS = '''
             from shop.models import Item
 
             Item.objects.create(name="from the runner")
-            with connection.cursor() as cursor:  # as a runner written for --keepdb does
-                cursor.execute("DROP VIEW IF EXISTS shop_item_names")
+            with connection.cursor() as cursor:  # made again on every run: not written for --keepdb
                 cursor.execute("CREATE VIEW shop_item_names AS SELECT name FROM shop_item")
+                if os.environ.get("RUNNER_INDEX"):  # dropped with nothing else: in the way of a kept one
+                    cursor.execute("CREATE INDEX shop_item_name_runner ON shop_item (name)")
             log("setup_databases", sorted(kwargs["aliases"]))
             return old_config
 
@@ -183,6 +184,8 @@ def _names(calls):
 def test_the_project_runners_hooks_run_as_under_manage_py_test(project, backend, tmp_path):
     log_path = tmp_path / "runner.log"
     env = {**backend_env(backend), "RUNNER_LOG": str(log_path)}
+    if backend == "sqlite":
+        env["DB_TEST_FILE"] = "1"  # a kept file rather than a kept copy of an in-memory database
     django = run_django(cwd=project, env=env)
     assert django.returncode == 0, django.output[-3000:]
     djangos_calls = _calls(log_path)
@@ -199,12 +202,22 @@ def test_the_project_runners_hooks_run_as_under_manage_py_test(project, backend,
     assert ["run_checks", ["default", "other"]] in calls
 
     try:
-        # Kept databases: the runner's rows and view on top of them, cold and warm.
-        for run in ("cold", "warm"):
-            nose = run_nose(cwd=project, args=["--with-reuse-db", "--with-fixture-bundling"], env=env)
+        # Kept databases: the runner's rows and view made again on them by every run (cold, warm).
+        for run in ("cold", "warm", "warm again"):
+            nose = run_nose(cwd=project, args=["--with-reuse-db", "--with-fixture-bundling", "-v"], env=env)
             assert compare(django, nose) == [] and nose.returncode == 0, (run, nose.output[-3000:])
             assert _names(_calls(log_path)) == HOOKS_IN_ORDER
+            assert "reuse-db: default: the TEST_RUNNER's setup_databases changed " in nose.stderr, nose.stderr
         assert "reuse-db: default: reused" in nose.stderr, nose.stderr
+        # What cannot be put back (an index) rebuilds the kept database: before the next run
+        # where the digests see it, else when the runner fails on it (then once more).
+        for run in ("index made", "index in the way"):
+            nose = run_nose(cwd=project, args=["--with-reuse-db"], env={**env, "RUNNER_INDEX": "1"})
+            assert compare(django, nose) == [] and nose.returncode == 0, (run, nose.output[-3000:])
+            assert _names(_calls(log_path)) == HOOKS_IN_ORDER
+        assert "reuse-db: default: rebuilt" in nose.stderr, nose.stderr
+        if backend != "sqlite":  # the digests of SQLite's schema see an index; the others' do not
+            assert "reuse-db: the TEST_RUNNER's setup_databases failed on it (" in nose.stderr, nose.stderr
         # Workers: the settings of the runner's __init__ hold there; its rows are in their clones.
         nose = run_nose(cwd=project, args=["--with-reuse-db", "--processes=2"], env=env)
         assert compare(django, nose) == [] and nose.returncode == 0, nose.output[-3000:]
