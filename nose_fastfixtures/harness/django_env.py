@@ -115,6 +115,13 @@ def _installed_apps():
     return [entry for entry in getattr(settings, "INSTALLED_APPS", ()) if isinstance(entry, str)]
 
 
+def started():
+    """Whether Django is set up already: under ``manage.py test``, with the settings it chose."""
+    from django.apps import apps
+
+    return apps.ready
+
+
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 

@@ -15,10 +15,11 @@ from nose_fastfixtures.planning import project_runner as planning
 
 
 def _overridden(cls, base):
-    """The attribute names *cls* defines below *base* in its MRO."""
+    """The attribute names *cls* defines below *base* in its MRO, a nose runner's own left out
+    (a project's subclass of django-nose's runner, or ours, inherits them: they are this run)."""
     names = set()
     for klass in cls.__mro__:
-        if klass is base or issubclass(base, klass):
+        if issubclass(base, klass) or planning.is_nose_runner(klass.__module__ or ""):
             continue
         names.update(vars(klass))
     return names
@@ -54,12 +55,12 @@ def manage_py_test_defaults(dotted):
     return vars(parser.parse_args([]))
 
 
-def make_runner(verbosity, failfast=False, keepdb=False, parallel=0, shuffle=None, pdb=False):
+def make_runner(verbosity, failfast=False, keepdb=False, parallel=0, shuffle=None, pdb=False, debug_mode=False):
     """``(runner instance, warning line or None)`` for this run; a runner that cannot be made is one line."""
     cls, dotted, own, warning = runner_class()
     defaults = manage_py_test_defaults(dotted if own else "django.test.runner.DiscoverRunner")
     options = planning.construction_options(defaults, verbosity, failfast=failfast, keepdb=keepdb,
-                                            parallel=parallel, shuffle=shuffle, pdb=pdb)
+                                            parallel=parallel, shuffle=shuffle, pdb=pdb, debug_mode=debug_mode)
     try:
         return cls(**options), warning
     except Exception as exc:

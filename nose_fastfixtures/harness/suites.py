@@ -149,3 +149,21 @@ def sort_inside(suite, key):
             sort_inside(child, key)
         suite._tests = ordered
     return suite
+
+
+def keep_only(suite, wanted):
+    """Keep the leaf tests of a materialized *suite* for which ``wanted(test)`` is true, in
+    place; suites left empty go, so that their class and module fixtures do not run (as
+    under Django's runner, whose suite never had them). A test generator is one leaf."""
+    if not isinstance(suite, unittest.TestSuite) or _is_generator_suite(suite):
+        return suite
+    kept = []
+    for child in children(suite):
+        if isinstance(child, unittest.TestSuite) and not _is_generator_suite(child):
+            keep_only(child, wanted)
+            if children(child):
+                kept.append(child)
+        elif wanted(child):
+            kept.append(child)
+    suite._tests = kept
+    return suite

@@ -59,6 +59,15 @@ def verbosity_hint(label):
             f"for Django's '-v {label}' write {spelled}")
 
 
+def names_one_method(nose_name):
+    """Whether a nose name (``to_nose_name``'s) names one method of a class, ``module:Class.method``.
+
+    unittest's ``-k`` leaves such a test alone, as Django's runner does: it filters
+    only the methods it collects from a class.
+    """
+    return "." in nose_name.rpartition(":")[2] if ":" in nose_name else False
+
+
 # Messages of the nose Failures that mean "this name resolved to nothing",
 # as opposed to a module that exists but fails to import.
 _UNRESOLVED_PREFIXES = ("No such test", "No such file", "Unresolvable test name",

@@ -66,20 +66,20 @@ def not_a_discover_runner_warning(dotted):
 
 
 def construction_options(defaults, verbosity, failfast=False, keepdb=False, parallel=0, shuffle=None,
-                         pdb=False):
+                         pdb=False, debug_mode=False):
     """The keyword arguments ``manage.py test`` would give the runner, for this nose run.
 
     *defaults*: the options of ``manage.py test`` with nothing on its command line (the
     runner's own ``add_arguments`` included). The rest are nose's equivalents: ``-v``/``-q``
     (verbosity), ``-x`` (failfast), ``REUSE_DB`` (keepdb), ``--processes`` (parallel),
-    ``--django-shuffle`` (shuffle), ``--pdb``. Nose never prompts (interactive off, as
-    ``--noinput``).
+    ``--django-shuffle`` (shuffle), ``--pdb``, ``--django-debug-mode``. Nose never prompts
+    (interactive off, as ``--noinput``).
     """
     options = dict(defaults)
     options.pop("args", None)  # the labels: manage.py passes them to run_tests, not to the class
     options.update(verbosity=verbosity, interactive=False, failfast=bool(failfast), keepdb=bool(keepdb),
                    parallel=parallel if parallel > 1 else options.get("parallel", 0),
-                   pdb=bool(pdb))
+                   pdb=bool(pdb), debug_mode=bool(debug_mode))
     if shuffle is not None:
         options["shuffle"] = shuffle
     return options

@@ -13,11 +13,13 @@ from nose_fastfixtures.errors import FastFixturesError, exit_with
 from nose_fastfixtures.harness import (
     collect_only,
     config_files,
+    debug_sql,
     django_env,
     interrupts,
     loading,
     process_exit,
     project_runner,
+    selection,
     suites,
 )
 from nose_fastfixtures.harness.clock import process_started
@@ -34,6 +36,13 @@ from nose_fastfixtures.plugins.base import FastFixturesPlugin
 NEEDS_DJANGO = ("class-fixtures", "fixture-bundling", "reuse-db", "time-report")
 # Those that speed the run up: with any of them every loaddata of the run is batched.
 SPEED_PLUGINS = ("class-fixtures", "fixture-bundling", "reuse-db")
+# Django's test selection: (our option, its dest, manage.py test's option, what it runs).
+DJANGO_SELECTION = (
+    ("--django-tag", "django_tags", "--tag", "only tests with this Django @tag"),
+    ("--django-exclude-tag", "django_exclude_tags", "--exclude-tag", "no test with this Django @tag"),
+    ("--django-name-pattern", "django_name_patterns", "-k",
+     "only test methods whose module.Class.method matches this pattern or substring"),
+)
 
 
 def wants_django(options):
@@ -90,6 +99,27 @@ class DjangoPlugin(FastFixturesPlugin):
             help="fixtures (comma-separated, as for loaddata) loaded once before the first test "
                  "and present for every test: changes what tests see [NOSE_GLOBAL_FIXTURES]",
         )
+        self.selection_from_env = {}
+        for flag, dest, django_flag, what in DJANGO_SELECTION:
+            env_name = "NOSE_" + flag[2:].upper().replace("-", "_")
+            # The environment's values when no other place gives any (a default list
+            # would be appended to, and shared by every parse).
+            self.selection_from_env[dest] = [value for value in env.get(env_name, "").split(",") if value]
+            parser.add_option(
+                flag, dest=dest, action="append", metavar=flag.rsplit("-", 1)[1].upper(),
+                help=f"run {what}: the tests manage.py test {django_flag} selects; repeat for more "
+                     f"[{env_name}, comma-separated]")
+        self.checked_options.add(
+            "--django-durations", "django_durations", option_values.at_least_zero(int), "NOSE_DJANGO_DURATIONS",
+            metavar="N", help="list the N slowest tests (0: all) after the run, as manage.py test "
+                              "--durations does [NOSE_DJANGO_DURATIONS]")
+        self.checked_options.add_switch(
+            "--django-debug-sql", "django_debug_sql", "NOSE_DJANGO_DEBUG_SQL",
+            help="show the SQL a failing test ran after its traceback (as manage.py test "
+                 "--debug-sql) [NOSE_DJANGO_DEBUG_SQL]")
+        self.checked_options.add_switch(
+            "--django-debug-mode", "django_debug_mode", "NOSE_DJANGO_DEBUG_MODE",
+            help="settings.DEBUG = True for the run (as manage.py test --debug-mode) [NOSE_DJANGO_DEBUG_MODE]")
         self.checked_options.add_switch(
             "--fast-password-hasher", "fast_password_hasher", "NOSE_FAST_PASSWORD_HASHER",
             help="hash passwords with Django's fast MD5 hasher for the run (old hashes still "
@@ -120,6 +150,10 @@ class DjangoPlugin(FastFixturesPlugin):
                               for name in SPEED_PLUGINS)
         self.fast_hasher = bool(options.fast_password_hasher)
         self.global_labels = options.global_fixtures
+        self.selection = selection.django_selection(
+            *(getattr(options, dest) or self.selection_from_env[dest] for _, dest, _, _ in DJANGO_SELECTION))
+        self.debug_mode = bool(options.django_debug_mode)
+        self.sql_capture = debug_sql.SQLCapture() if options.django_debug_sql else None
         self.undo_at_end = []
         self.runner = None  # the project's TEST_RUNNER (or Django's DiscoverRunner), made in begin
 
@@ -130,15 +164,18 @@ class DjangoPlugin(FastFixturesPlugin):
         self.undo_argv = django_env.argv_as_manage_py_test(sys.argv)
         try:
             with TIMELINE.span("settings"):
-                settings = django_env.choose_settings(self.settings_option, os.environ, self._project_dirs(),
-                                                      say=self._say_at_2)
-                django_env.start_django(settings, self.conf.workingDir)
+                if not django_env.started():  # under manage.py test it is, with its settings
+                    settings = django_env.choose_settings(self.settings_option, os.environ, self._project_dirs(),
+                                                          say=self._say_at_2)
+                    django_env.start_django(settings, self.conf.workingDir)
                 self.runner = self._make_runner()
         except FastFixturesError as error:
             exit_with(error)
         except KeyboardInterrupt:
             interrupts.leave("while Django started")
         project_runner.setup_test_environment(self.runner)
+        if self.sql_capture is not None:
+            self.sql_capture.begin()
         if self.fast_loads:
             from nose_fastfixtures.database import fast_load, fixture_cache
 
@@ -163,7 +200,7 @@ class DjangoPlugin(FastFixturesPlugin):
             self.verbosity, failfast=getattr(options, "stopOnError", False),
             keepdb=getattr(options, "enable_plugin_reuse_db", False), parallel=parallel,
             shuffle=self.shuffle_seed, pdb=getattr(options, "debugErrors", False)
-            or getattr(options, "debugFailures", False))
+            or getattr(options, "debugFailures", False), debug_mode=self.debug_mode)
         project_runner.say(warning)
         if type(runner).__module__ != "django.test.runner":
             self._say_at_2(f"the run is set up by TEST_RUNNER {type(runner).__module__}.{type(runner).__qualname__}")
@@ -189,13 +226,19 @@ class DjangoPlugin(FastFixturesPlugin):
         loader.loadTestsFromNames = loadTestsFromNames
 
     def _load_label(self, load_names, label, module):
-        suite = suites.materialize(load_names([labels.to_nose_name(label, is_module)], module))
+        nose_name = labels.to_nose_name(label, is_module)
+        suite = suites.materialize(load_names([nose_name], module))
         labels.check_label_matched(label, [suites.loading_failure(t) for t in suites.iter_tests(suite)])
+        if labels.names_one_method(nose_name):
+            selection.named_by_label(suite)
         return suite
 
     def prepareTest(self, test):
         with TIMELINE.span("collect"):
-            units = suites.split_into_units(suites.merge_repeated_classes(suites.materialize(test)))
+            test = suites.merge_repeated_classes(suites.materialize(test))
+            if self.selection is not None:
+                suites.keep_only(test, self.selection)
+            units = suites.split_into_units(test)
             rng = None
             if self.shuffle_seed is not None:
                 rng = random.Random(self.shuffle_seed)
@@ -294,6 +337,20 @@ class DjangoPlugin(FastFixturesPlugin):
         if self.collect_only and not suites.loading_failure(test):
             return None  # nose's collect-only reports it as passed; a module that fails to import errs
         return run_with_unittest_result(test)
+
+    def startTest(self, test):
+        if self.sql_capture is not None:
+            self.sql_capture.start_test()
+
+    def stopTest(self, test):
+        if self.sql_capture is not None:
+            self.sql_capture.stop_test()
+
+    def formatError(self, test, err):
+        return err if self.sql_capture is None else self.sql_capture.with_sql(err)
+
+    def formatFailure(self, test, err):
+        return self.formatError(test, err)
 
     def prepareTestResult(self, result):
         count_unexpected_successes(result)

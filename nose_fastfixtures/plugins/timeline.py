@@ -1,6 +1,7 @@
 """The run's timeline: classes and tests measured with their outcomes; durations kept for the next run.
 
-Always on with ``--with-django`` (it has no option of its own). It only listens.
+Always on with ``--with-django`` (it has no option of its own). It only listens, and
+lists the slowest tests for ``--django-durations``.
 At the end of a run that ran tests it adds their durations to
 ``.nose_fastfixtures/durations.json`` (scheduling and the time report read them), and
 writes the whole timeline as JSON where ``NFF_TIMELINE_FILE`` says (for ``make bench``).
@@ -101,6 +102,15 @@ class TimelinePlugin(Plugin):
     def _note(self, outcome):
         if self.outcome is None or _SEVERITY.index(outcome) < _SEVERITY.index(self.outcome):
             self.outcome = outcome
+
+    def report(self, stream):
+        """``--django-durations N``: the slowest tests, after the failures, as unittest does."""
+        count = getattr(self.conf.options, "django_durations", None)
+        if count is not None:
+            from nose_fastfixtures.report.text import slowest_test_lines
+
+            for line in slowest_test_lines(TIMELINE.durations().tests, count, self.conf.verbosity):
+                stream.writeln(line)
 
     def finalize(self, result):
         measured = TIMELINE.durations()

@@ -82,3 +82,21 @@ def report_lines(analysis, suggestions, count=10):
     lines += slowest_lines(LAYERS_TITLE, [(e.seconds, layer_label(e)) for e in analysis.layers], count)
     lines += suggestion_lines(suggestions)
     return lines
+
+
+def slowest_test_lines(test_seconds, count, verbosity, separator="-" * 70):
+    """``--django-durations N`` (``manage.py test --durations N``): the N slowest tests
+    (0: all), as unittest prints them for Django's runner (Python 3.12+)."""
+    if not test_seconds:
+        return []
+    ranked = sorted(test_seconds.items(), key=lambda item: item[1], reverse=True)
+    if count > 0:
+        ranked = ranked[:count]
+    lines = ["Slowest test durations", separator]
+    shown = [(name, seconds) for name, seconds in ranked if verbosity >= 2 or seconds >= 0.001]
+    lines += ["%-10s %s" % (f"{seconds:.3f}s", name) for name, seconds in shown]
+    if len(shown) < len(ranked):
+        lines += ["", "Slowest test durations below 0.001s were hidden.", "Use -v to show these durations."]
+    else:
+        lines.append("")
+    return lines

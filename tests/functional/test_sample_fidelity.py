@@ -1,6 +1,7 @@
 """The sample suite under nosetests gives exactly the outcomes of ``manage.py test``.
 
-Django's runner runs once per backend; every set of plugins is compared with it.
+Django's runner runs once per backend; every set of plugins is compared with it, and
+so is ``manage.py test`` through our TEST_RUNNER, configured the django-nose way.
 """
 
 from collections import Counter
@@ -8,7 +9,7 @@ from collections import Counter
 import pytest
 
 from tests.helpers.backends import backend_env, drop_kept_databases
-from tests.helpers.oracle import SAMPLE_APP, compare, run_django, run_nose
+from tests.helpers.oracle import SAMPLE_APP, compare, run_django, run_manage_py_test, run_nose
 
 PLUGIN_SETS = {
     "django": [],
@@ -48,3 +49,18 @@ def test_sample_suite_outcomes_match_djangos_runner(backend, plugins):
     assert counts["pass"] > 450, counts  # the whole suite ran, not a fraction of it
     assert compare(django_run, nose_run) == [], nose_run.output[-5000:]
     assert nose_run.returncode == django_run.returncode, nose_run.output[-3000:]
+
+
+def test_manage_py_test_through_our_runner_matches_djangos_runner(backend):
+    """TEST_RUNNER = 'nose_fastfixtures.runner.NoseTestSuiteRunner', NOSE_ARGS with our
+    plugins, REUSE_DB=1: what a django-nose project has, run as it runs it."""
+    django_run = djangos_run(backend)
+    env = {**backend_env(backend), "REUSE_DB": "1"}
+    try:
+        run = run_manage_py_test(args=["--settings=tests.helpers.django_nose_settings"], env=env)
+    finally:
+        drop_kept_databases(backend, env, SAMPLE_APP)
+    assert "fixture loads:" in run.output, run.output[-3000:]  # NOSE_ARGS' bundling ran
+    assert "reuse-db: default: created" in run.output, run.output[-3000:]  # REUSE_DB=1 honoured
+    assert compare(django_run, run) == [], run.output[-5000:]
+    assert run.returncode == django_run.returncode, run.output[-3000:]

@@ -51,6 +51,13 @@ def run_nose(cwd=SAMPLE_APP, args=(), env=None, timeout=1800):
     return _run(command, cwd, env or {}, timeout)
 
 
+def run_manage_py_test(cwd=SAMPLE_APP, args=(), env=None, timeout=1800):
+    """``python manage.py test`` as the project's settings say (its TEST_RUNNER): with
+    nose_fastfixtures.runner, NOSE_PLUGINS naming tests.helpers.run_nose.OutcomeRecorder
+    records the outcomes."""
+    return _run([sys.executable, "manage.py", "test", *args], cwd, env or {}, timeout)
+
+
 def run_trial(cwd, names, env=None, timeout=600):
     """``trial``'s own runner over *names*, with a recording reporter (Twisted's outcomes)."""
     command = [sys.executable, "-m", "tests.helpers.trial_recorder", *names]

@@ -3,7 +3,7 @@
 import pytest
 
 from nose_fastfixtures.errors import UsageError
-from nose_fastfixtures.planning.labels import check_label_matched, is_dotted_name, to_nose_name
+from nose_fastfixtures.planning.labels import check_label_matched, is_dotted_name, names_one_method, to_nose_name
 
 MODULES = {"app", "app.tests", "app.tests.test_x"}
 
@@ -75,3 +75,15 @@ def test_a_number_is_taken_for_djangos_verbosity(label, hint):
 
 def test_a_folder_named_by_a_number_is_still_a_label():
     assert to_nose_name("2", is_module, lambda path: path == "2") == "2"
+
+
+@pytest.mark.parametrize("nose_name, one_method", [
+    ("shop.tests.test_x:OrderTests.test_total", True),
+    ("shop/tests/test_x.py:OrderTests.test_total", True),
+    ("shop.tests.test_x:OrderTests", False),
+    ("shop.tests.test_x:test_function", False),
+    ("shop.tests.test_x", False),
+    ("shop/tests/test_x.py", False),
+])
+def test_names_one_method(nose_name, one_method):
+    assert names_one_method(nose_name) is one_method

@@ -67,10 +67,11 @@ DEFAULTS = {"args": [], "verbosity": 1, "interactive": True, "failfast": False, 
 
 
 def test_construction_options_map_noses_options_onto_manage_py_tests():
-    options = construction_options(DEFAULTS, 2, failfast=True, keepdb=True, parallel=4, shuffle=7, pdb=True)
+    options = construction_options(DEFAULTS, 2, failfast=True, keepdb=True, parallel=4, shuffle=7, pdb=True,
+                                   debug_mode=True)
     assert "args" not in options  # labels go to run_tests, never to the class
     assert options["verbosity"] == 2 and options["interactive"] is False
-    assert options["failfast"] and options["keepdb"] and options["pdb"]
+    assert options["failfast"] and options["keepdb"] and options["pdb"] and options["debug_mode"]
     assert options["parallel"] == 4 and options["shuffle"] == 7
     assert options["my_option"] == "default" and options["pattern"] == "test*.py"  # the runner's own defaults
 
