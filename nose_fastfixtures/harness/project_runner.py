@@ -55,9 +55,26 @@ def manage_py_test_defaults(dotted):
     return vars(parser.parse_args([]))
 
 
+_handed_over = []  # the runner instance manage.py test made, while it runs nose in this process
+
+
+@contextmanager
+def handed_over(runner):
+    """While nose runs inside *runner*'s ``run_tests`` (``manage.py test`` with our TEST_RUNNER, or a
+    project's subclass of it): the Django plugin uses that instance, made with the command line's
+    options, rather than making another."""
+    _handed_over.append(runner)
+    try:
+        yield runner
+    finally:
+        _handed_over.remove(runner)
+
+
 def make_runner(verbosity, failfast=False, keepdb=False, parallel=0, shuffle=None, pdb=False, debug_mode=False):
     """``(runner instance, warning line or None)`` for this run; a runner that cannot be made is one line."""
     cls, dotted, own, warning = runner_class()
+    if _handed_over and own and isinstance(_handed_over[-1], cls):
+        return _handed_over[-1], warning
     defaults = manage_py_test_defaults(dotted if own else "django.test.runner.DiscoverRunner")
     options = planning.construction_options(defaults, verbosity, failfast=failfast, keepdb=keepdb,
                                             parallel=parallel, shuffle=shuffle, pdb=pdb, debug_mode=debug_mode)
