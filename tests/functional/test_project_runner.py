@@ -203,7 +203,7 @@ def test_the_project_runners_hooks_run_as_under_manage_py_test(project, backend,
 
     try:
         # Kept databases: the runner's rows and view made again on them by every run (cold, warm).
-        for run in ("cold", "warm", "warm again"):
+        for run in ("cold", "warm"):
             nose = run_nose(cwd=project, args=["--with-reuse-db", "--with-fixture-bundling", "-v"], env=env)
             assert compare(django, nose) == [] and nose.returncode == 0, (run, nose.output[-3000:])
             assert _names(_calls(log_path)) == HOOKS_IN_ORDER
