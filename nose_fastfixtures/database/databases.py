@@ -214,10 +214,12 @@ class TestDatabases:
         return runner_hooks.source_digest(type(self.runner))
 
     def _setup_django_databases(self, databases, serialized, django_kwargs=None):
-        """Django's ``setup_databases``; interrupted (Ctrl-C), it destroys what it had made.
+        """Django's ``setup_databases``; stopped half-way (Ctrl-C, a write the guard refused
+        during a migration, a failing migration), it destroys what it had made.
 
         Django points an alias at its test database as soon as it exists, so an alias
-        whose NAME changed has one, made by this run, to drop.
+        whose NAME changed has one, made by this run, to drop. (Django's runner leaves
+        it, and its next run asks whether to destroy it.)
         """
         from django.test.utils import setup_databases
 
@@ -228,7 +230,7 @@ class TestDatabases:
             # runner's whole set-up, in clone_for_workers).
             return setup_databases(self.runner.verbosity, False, keepdb=False, parallel=0, aliases=databases,
                                    serialized_aliases=serialized, **kwargs)
-        except KeyboardInterrupt:
+        except BaseException:
             dropped = set()
             for alias, name in names.items():
                 connection = connections[alias]
