@@ -75,7 +75,11 @@ def make_runner(verbosity, failfast=False, keepdb=False, parallel=0, shuffle=Non
     cls, dotted, own, warning = runner_class()
     if _handed_over and own and isinstance(_handed_over[-1], cls):
         return _handed_over[-1], warning
-    defaults = manage_py_test_defaults(dotted if own else "django.test.runner.DiscoverRunner")
+    try:
+        defaults = manage_py_test_defaults(dotted if own else "django.test.runner.DiscoverRunner")
+    except (Exception, SystemExit) as exc:  # its add_arguments wants something on the command line
+        raise ConfigError(f"TEST_RUNNER {dotted!r}: manage.py test's options cannot be read without a "
+                          f"command line ({type(exc).__name__}: {exc}); give its options defaults") from exc
     options = planning.construction_options(defaults, verbosity, failfast=failfast, keepdb=keepdb,
                                             parallel=parallel, shuffle=shuffle, pdb=pdb, debug_mode=debug_mode)
     try:
