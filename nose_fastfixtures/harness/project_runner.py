@@ -32,6 +32,9 @@ def runner_class():
     from django.test.utils import get_runner
 
     dotted = settings.TEST_RUNNER
+    if planning.is_nose_runner(dotted.rpartition(".")[0]):
+        # django-nose's runner (often still named after a move to nosetests, django_nose gone) or ours.
+        return DiscoverRunner, dotted, False, None
     try:
         cls = get_runner(settings)
     except Exception as exc:

@@ -253,6 +253,10 @@ def test_hooks_nose_does_itself_are_named_in_one_line(project, tmp_path):
     assert "TEST_RUNNER" not in nose.stderr and "a nose runner made" not in nose.output, nose.output[-3000:]
     assert nose.outcomes["shop.tests.test_runner.MoreRunnerTests.test_settings_here_too"] == "fail"
 
+    # django-nose's runner named though django-nose is gone (a project that moved to nosetests).
+    nose = run_nose(cwd=project, env={**env, "PROJECT_TEST_RUNNER": "django_nose.gone.NoseTestSuiteRunner"})
+    assert "TEST_RUNNER" not in nose.stderr and nose.outcomes, nose.output[-3000:]
+
     nose = run_nose(cwd=project, env={**env, "PROJECT_TEST_RUNNER": "shop.runners.Missing"})
     assert nose.returncode == 2 and nose.stderr.startswith(
         "nose_fastfixtures: error: settings.TEST_RUNNER = 'shop.runners.Missing' does not import"), nose.stderr
