@@ -38,6 +38,7 @@ class NoseTestSuiteRunner(DiscoverRunner):
         try:
             test_command.add_to_django_parser(parser, NOSE_OPTIONS, _settings_plugins())
             test_command.keep_after_dashes(parser, AFTER_DASHES)
+            test_command.one_line_errors(parser)
         except FastFixturesError as error:
             exit_with(error)
 

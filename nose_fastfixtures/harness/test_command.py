@@ -15,7 +15,7 @@ import nose.core
 from nose.config import Config
 from nose.plugins import Plugin
 
-from nose_fastfixtures.errors import ConfigError, UsageError
+from nose_fastfixtures.errors import ConfigError, UsageError, exit_with
 
 OWN_PACKAGE = "nose_fastfixtures"
 
@@ -129,6 +129,20 @@ def keep_after_dashes(parser, dest):
         return options
 
     parser.parse_args = parse_args_keeping_the_rest
+
+
+def one_line_errors(parser):
+    """Django's parser's complaints on one line, exit status 2: its usage text, with every
+    nose option in it, would bury the message. Called from code (``call_command``), Django's
+    parser raises CommandError as before."""
+    error = parser.error
+
+    def error_on_one_line(message):
+        if not getattr(parser, "called_from_command_line", True):
+            return error(message)
+        exit_with(UsageError(f"manage.py test: {message} (manage.py test --help lists the options)"))
+
+    parser.error = error_on_one_line
 
 
 def _help(option):

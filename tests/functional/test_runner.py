@@ -125,10 +125,14 @@ def test_labels_django_options_and_nose_options_after_dashes(project):
     assert list(run.outcomes.values()).count("fail") == 1
 
 
-def test_django_options_nose_cannot_honour_are_one_line(project):
-    run = manage_py_test(project, "--reverse")
+@pytest.mark.parametrize("args, message", [
+    (["--reverse"], "error: --reverse is not supported by nose_fastfixtures' runner"),
+    (["--parallel=x"], "error: manage.py test: argument --parallel: 'x' is not an integer"),  # Django's check
+])
+def test_bad_django_options_are_one_line(project, args, message):
+    run = manage_py_test(project, *args)
     assert run.returncode == 2 and run.stderr.count("\n") == 1, run.output
-    assert "--reverse is not supported" in run.stderr
+    assert message in run.stderr
 
 
 @pytest.mark.parametrize("place, message", [
