@@ -54,7 +54,7 @@ class _OwnedOptionsConfig(Config):
         self.owners = {}
         for plugin in self.plugins:
             before = len(parser.option_list)
-            plugin.options(parser, self.env)
+            plugin.addOptions(parser, self.env)  # as nose's manager calls it (a conflict disables the plugin)
             for option in parser.option_list[before:]:
                 self.owners[option] = plugin
 
