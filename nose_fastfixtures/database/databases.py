@@ -158,15 +158,17 @@ class TestDatabases:
             raise ConfigError(f"Django's system checks failed:\n{exc}") from exc
 
     def _setup_django_databases(self, databases, serialized):
-        """Django's ``setup_databases``; interrupted (Ctrl-C), it destroys what it had made.
+        """Django's ``setup_databases``; stopped half-way (Ctrl-C, a write the guard refused
+        during a migration, a failing migration), it destroys what it had made.
 
         Django points an alias at its test database as soon as it exists, so an alias
-        whose NAME changed has one, made by this run, to drop.
+        whose NAME changed has one, made by this run, to drop. (Django's runner leaves
+        it, and its next run asks whether to destroy it.)
         """
         names = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
         try:
             return self.runner.setup_databases(aliases=databases, serialized_aliases=serialized)
-        except KeyboardInterrupt:
+        except BaseException:
             dropped = set()
             for alias, name in names.items():
                 connection = connections[alias]

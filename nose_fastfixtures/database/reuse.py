@@ -347,6 +347,23 @@ class KeptDatabase:
         self.connection.creation.create_test_db(
             verbosity=self.verbosity, autoclobber=True, serialize=False, keepdb=False)
 
+    def _drop_half_made(self):
+        """Drop the test database this run began to make and never recorded as fresh
+        (a refused write during its migration, Ctrl-C): no half-made database is kept."""
+        from django.db import DatabaseError
+
+        if self.in_memory:
+            self._forget_memory()  # the keep file is written only once the database is fresh
+            return
+        if self.connection.settings_dict["NAME"] != self.test_name:
+            return  # creation stopped before Django pointed the alias at it: nothing was made
+        self._point_at(self.original_name)
+        self.check_safe()  # as prepare() checked it: never a real database
+        try:
+            self.connection.creation._destroy_test_db(self.test_name, self.verbosity)
+        except DatabaseError:
+            pass  # its marker stays: the next run rebuilds it
+
     def _migrate(self):
         from django.core.management import call_command
 
@@ -421,8 +438,12 @@ class KeptDatabase:
                 self.copies = stored.get("copies") or {}
                 self._write({"marker": self._running_marker()})
         elif decision.action in (CREATE, REBUILD):
-            self._create(existing=stored is not None)
-            self._record_fresh(new, globals_)
+            try:
+                self._create(existing=stored is not None)
+                self._record_fresh(new, globals_)
+            except BaseException:
+                self._drop_half_made()
+                raise
         self.decision = decision
         if self.verbosity >= 1:
             log(fingerprint.summary(self.alias, self.target, decision))

@@ -51,14 +51,19 @@ post_migrate.connect(write_without_naming_a_database)
 '''
 
 
-@pytest.fixture(scope="module")
-def root(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("guards"), TESTS)
+def project(directory):
+    """The tiny project with the tricks, one chosen by the environment variable TINY_TRICK."""
+    root = make_project(directory, TESTS)
     with open(root / "tinyproject/settings.py", "a") as settings:
         settings.write(TRICKS)
     (root / "trick").mkdir()
     (root / "trick/__init__.py").write_text(TRICK_APP)
     return root
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    return project(tmp_path_factory.mktemp("guards"))
 
 
 @pytest.mark.parametrize("trick, reuse, message", [

@@ -40,6 +40,33 @@ def unavailable_reason(backend):
     return None
 
 
+def _server_statement(backend, sql):
+    if backend == "postgresql":
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as connection:
+            connection.execute(sql.replace("`", '"'))
+    else:
+        import MySQLdb
+
+        connection = MySQLdb.connect(host="127.0.0.1", user="root", password="")
+        try:
+            connection.cursor().execute(sql)
+        finally:
+            connection.close()
+
+
+def create_real_database(backend, name):
+    """An empty real database *name* on a server backend (SQLite makes its file when connected)."""
+    if backend != "sqlite":
+        _server_statement(backend, f"CREATE DATABASE `{name}`")
+
+
+def drop_real_database(backend, name):
+    if backend != "sqlite":
+        _server_statement(backend, f"DROP DATABASE IF EXISTS `{name}`")
+
+
 def drop_kept_databases(backend, env, directory, suffixes=("", "_archive", "_other")):
     """Remove the test databases a REUSE_DB run in the project *directory* kept on purpose
     (tests clean up after themselves)."""
@@ -63,3 +90,28 @@ def drop_kept_databases(backend, env, directory, suffixes=("", "_archive", "_oth
                 connection.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
         finally:
             connection.close()
+
+
+def leftover_test_databases(backend, env, directory):
+    """The test databases of the run with *env* that exist now: server names, or SQLite
+    file names under the project *directory* (kept ones, and projects.py's ``testfile_`` TEST NAMEs)."""
+    prefix = f"test_{env['DB_NAME']}"
+    if backend == "sqlite":
+        return sorted(path.name for path in directory.rglob(f"*{env['DB_NAME']}*.sqlite3")
+                      if path.name.startswith((prefix, "testfile_")))
+    if backend == "postgresql":
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres") as connection:
+            rows = connection.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                      [prefix + "%"]).fetchall()
+        return sorted(row[0] for row in rows)
+    import MySQLdb
+
+    connection = MySQLdb.connect(host="127.0.0.1", user="root", password="")
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SHOW DATABASES LIKE %s", [prefix + "%"])
+        return sorted(row[0] for row in cursor.fetchall())
+    finally:
+        connection.close()

@@ -7,9 +7,13 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from nose_fastfixtures.database import reuse
-from tests.helpers.backends import backend_env
-from tests.helpers.oracle import ROOT
+from tests.functional import test_real_database_guards as real_database_guards
+from tests.helpers.backends import (backend_env, create_real_database, drop_kept_databases, drop_real_database,
+                                    leftover_test_databases)
+from tests.helpers.oracle import ROOT, run_nose
 
 SAMPLE_APP = ROOT / "sample_app"
 
@@ -120,3 +124,28 @@ def test_an_object_naming_the_key_an_earlier_one_got_from_the_sequence_updates_i
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["ours"] == found["djangos"] == [[1, "second@example.com"]]
+
+
+@pytest.fixture(scope="module")
+def guarded_project(tmp_path_factory):
+    return real_database_guards.project(tmp_path_factory.mktemp("half_made"))
+
+
+@pytest.mark.parametrize("reuse", ["0", "1"])
+def test_a_write_refused_while_the_test_databases_are_made_leaves_none_behind(guarded_project, backend, reuse):
+    # A receiver's write routed to a real database during the migration of the default
+    # test database was refused (exit 2), but that half-made test database stayed on the
+    # server (found by make chaos's guards, PostgreSQL and MariaDB, without REUSE_DB).
+    env = {**backend_env(backend), "TINY_TRICK": "router-sends-writes-elsewhere", "REUSE_DB": reuse,
+           **({"DB_TEST_FILE": "1"} if backend == "sqlite" else {})}
+    real = f"{env['DB_NAME']}_other"  # the alias the router sends writes to: it must exist to be reached
+    create_real_database(backend, real)
+    try:
+        done = run_nose(guarded_project, ["--with-fixture-bundling", "--with-class-fixtures"], env)
+        left = leftover_test_databases(backend, env, guarded_project)
+    finally:
+        drop_kept_databases(backend, env, guarded_project / "tinyproject")
+        drop_real_database(backend, real)
+    assert done.returncode == 2, done.output
+    assert "refused a write to the real database" in done.stderr and "Traceback" not in done.output
+    assert left == [], done.stderr
