@@ -10,6 +10,7 @@ Django plugin (``--with-django``, always on here) uses the settings in force.
 """
 
 import random
+import sys
 
 from django.conf import settings
 from django.test.runner import DiscoverRunner
@@ -17,6 +18,7 @@ from django.test.runner import DiscoverRunner
 from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
 from nose_fastfixtures.harness import test_command
 from nose_fastfixtures.planning import django_options
+from nose_fastfixtures.planning.timeline import TIMELINE
 
 __all__ = ("NoseTestSuiteRunner",)
 
@@ -60,7 +62,11 @@ class NoseTestSuiteRunner(DiscoverRunner):
             exit_with(error)
         if self.verbosity >= 2:
             print("nosetests " + " ".join(argv[1:]))
-        return test_command.run(argv, plugins)
+        failures = test_command.run(argv, plugins)
+        if self.django_options.get("timing"):
+            for line in django_options.timing_lines(TIMELINE.totals()):
+                sys.stderr.write(line + "\n")
+        return failures
 
     def nose_argv(self, test_labels):
         """(nose's argv, the NOSE_PLUGINS instances): NOSE_ARGS checked first."""

@@ -110,13 +110,15 @@ def test_selection_is_djangos(project, selection, nose_flags):
 
 
 def test_labels_django_options_and_nose_options_after_dashes(project):
-    """Django's labels and -v, --failfast, --shuffle, --keepdb, --durations, --debug-sql; nose's own after --."""
+    """Django's labels and -v, --failfast, --shuffle, --keepdb, --durations, --debug-sql, --timing;
+    nose's own after --."""
     run = manage_py_test(project, "shop.tests.test_tagged.Plain", "shop.tests.test_tagged.SlowChild.test_fails",
-                         "-v", "2", "--failfast", "--shuffle", "--keepdb", "--durations", "2", "--debug-sql",
+                         "-v", "2", "--failfast", "--shuffle", "--keepdb", "--durations", "2", "--debug-sql", "--timing",
                          "--", "--with-progressive")
     assert run.returncode == 1, run.output
     assert "--with-django --verbosity=2 --with-fixture-bundling --stop --with-reuse-db" in run.stdout, run.output
     assert "Used shuffle seed:" in run.output and "Slowest test durations" in run.output
+    assert "Total database setup took" in run.stderr and "Total run took" in run.stderr  # --timing
     assert "reuse-db: default: created" in run.output
     assert '"shop_item"."name" = \'counted\'' in run.output  # the failing test's SQL (--debug-sql)
     # The labelled tests only, in a shuffled order up to the failure (--failfast).
