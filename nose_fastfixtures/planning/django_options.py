@@ -46,7 +46,7 @@ def django_options_for_nose(options, shuffle_seed=None):
     if options.get("debug_sql"):
         argv.append("--django-debug-sql")
     parallel = options.get("parallel") or 0
-    if parallel > 1:
+    if parallel > 0:  # 0: not given; 1, given, is serial even when NOSE_ARGS says --processes
         argv.append(f"--processes={parallel}")
     argv += [f"--django-tag={tag}" for tag in options.get("tags") or ()]
     argv += [f"--django-exclude-tag={tag}" for tag in options.get("exclude_tags") or ()]

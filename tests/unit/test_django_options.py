@@ -25,7 +25,8 @@ DJANGO_DEFAULTS = {  # what Django's parser gives when nothing is said
     ({"shuffle": 2012}, ["--django-shuffle=2012"]),
     ({"shuffle": 0}, ["--django-shuffle=0"]),
     ({"shuffle": None}, ["--django-shuffle=77"]),  # --shuffle alone: the seed the caller drew
-    ({"parallel": 1}, []),
+    ({"parallel": 0}, []),
+    ({"parallel": 1}, ["--processes=1"]),
     ({"parallel": 4}, ["--processes=4"]),
     ({"tags": ["slow", "db"]}, ["--django-tag=slow", "--django-tag=db"]),
     ({"exclude_tags": ["slow"]}, ["--django-exclude-tag=slow"]),
