@@ -41,6 +41,11 @@ class NoseTestSuiteRunner(DiscoverRunner):
             test_command.add_to_django_parser(parser, NOSE_OPTIONS, _settings_plugins())
             test_command.keep_after_dashes(parser, AFTER_DASHES)
             test_command.one_line_errors(parser)
+            # argparse's usage would spell out every nose option: ~60 lines before the help.
+            parser.usage = "%(prog)s [options] [test_label ...] [-- nose arguments ...]"
+            parser.epilog = ("Tests run under nose with nose_fastfixtures' plugins (TEST_RUNNER = "
+                             "nose_fastfixtures.runner.NoseTestSuiteRunner): settings.NOSE_ARGS are always "
+                             "passed to nose, settings.NOSE_PLUGINS added, and anything after -- goes to nose.")
         except FastFixturesError as error:
             exit_with(error)
 
