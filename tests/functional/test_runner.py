@@ -111,7 +111,8 @@ def test_selection_is_djangos(project, selection, nose_flags):
 
 def test_labels_django_options_and_nose_options_after_dashes(project):
     """Django's labels and -v, --failfast, --shuffle, --keepdb, --durations, --debug-sql, --timing;
-    nose's own after --."""
+    nose's own after --. The settings are manage.py's: a django-settings in setup.cfg is not used."""
+    (project / "setup.cfg").write_text("[nosetests]\nwith-django = 1\ndjango-settings = tinyproject.no_such_settings\n")
     run = manage_py_test(project, "shop.tests.test_tagged.Plain", "shop.tests.test_tagged.SlowChild.test_fails",
                          "-v", "2", "--failfast", "--shuffle", "--keepdb", "--durations", "2", "--debug-sql", "--timing",
                          "--", "--with-progressive")
