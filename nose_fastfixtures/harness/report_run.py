@@ -38,7 +38,8 @@ def build(timeline, cwd, fast_hasher_option=None):
     """Analyse *timeline*, a run in *cwd*, with what its classes say of themselves."""
     spans = list(timeline.spans)
     facts = [class_facts(cls, cwd) for cls in classes_that_ran(spans)]
-    result = analysis.analyse(spans, facts, wall=timeline.clock() - timeline.started)
+    result = analysis.analyse(spans, facts, wall=timeline.clock() - timeline.started,
+                              processes=timeline.processes.values())
     cache = {}
     objects = {f.name: objects_in(f.fixture_files, cwd, cache)
                for f in suggestions.alone_with_their_fixtures(facts, result)}

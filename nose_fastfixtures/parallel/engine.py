@@ -247,6 +247,8 @@ class ParallelSuite(unittest.TestSuite):
             stream.flush()
         elif kind == "spans":
             TIMELINE.extend(message[1])
+        elif kind == "process":
+            TIMELINE.add_process(*message[1:])
         elif kind == "stats":
             for plugin in self.job.stat_plugins:
                 plugin.add_parallel_stats(message[1].get(plugin.name, {}))

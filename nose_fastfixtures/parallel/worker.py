@@ -17,7 +17,7 @@ import unittest
 from nose_fastfixtures.harness import trial_compat
 from nose_fastfixtures.harness.contexts import teardown_pending_contexts
 from nose_fastfixtures.parallel.errors import PackedError
-from nose_fastfixtures.planning.timeline import TIMELINE
+from nose_fastfixtures.planning.timeline import TIMELINE, own_cpu_seconds
 
 
 def describe_test(test):
@@ -233,6 +233,7 @@ def run(number, connection, job):
     sys.stderr = ShippedStream(send, "stderr", sys.__stderr__)
     status = 0
     TIMELINE.spans, TIMELINE.lane = [], number  # the parent's spans stay the parent's
+    started = TIMELINE.clock()
     try:
         job.databases.use_worker_clone(number)
         trial_compat.after_fork()
@@ -248,6 +249,8 @@ def run(number, connection, job):
     try:
         _finish(job)
         _send_spans(send)
+        # Its CPU time beside its wall time: a worker that got less than a core waited (time report).
+        send(("process", number, own_cpu_seconds(), started, TIMELINE.clock()))
         send(("stats", job.stats()))
         send(("bye",))
     except BaseException:

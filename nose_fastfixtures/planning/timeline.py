@@ -7,6 +7,7 @@ of the machine, so the spans of workers and parent line up. Recording a span cos
 two clock reads and one list append; it is always on.
 """
 
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -63,6 +64,27 @@ class Span:
         return self.end - self.start
 
 
+@dataclass(frozen=True)
+class ProcessTime:
+    """The CPU time one process of the run used (user + system), and when it ran."""
+
+    lane: int       # 0: the main process; 1..N: parallel workers
+    cpu: float      # seconds
+    start: float    # time.perf_counter() seconds
+    end: float
+
+    @property
+    def cores(self):
+        """How many cores it used on average while it ran."""
+        return self.cpu / (self.end - self.start) if self.end > self.start else 0.0
+
+
+def own_cpu_seconds():
+    """User + system seconds this process has used (a forked worker starts from zero)."""
+    times = os.times()
+    return times.user + times.system
+
+
 class Timeline:
     """The spans of one run, in the order they ended."""
 
@@ -70,12 +92,14 @@ class Timeline:
         self.clock = clock
         self.lane = lane
         self.spans = []
+        self.processes = {}  # lane -> ProcessTime
         self.started = clock()
 
     def begin_run(self, process_started=None, lane=0):
         """Forget earlier spans; a run starts now, or at *process_started* with a "startup" span."""
         now = self.clock()
         self.spans = []
+        self.processes = {}
         self.lane = lane
         self.started = now
         if process_started is not None and process_started < now:
@@ -99,6 +123,14 @@ class Timeline:
     def extend(self, spans):
         """Spans measured elsewhere (a worker's), kept with their own lane."""
         self.spans.extend(spans)
+
+    def add_process(self, lane, cpu, start, end):
+        """What a process of the run used: a worker at its end, the main process at the report."""
+        self.processes[lane] = ProcessTime(lane, cpu, start, end)
+
+    def note_main_process(self):
+        """The main process's CPU time until now (read again at each call)."""
+        self.add_process(0, own_cpu_seconds(), self.started, self.clock())
 
     def totals(self):
         """Seconds per kind, summed over all lanes."""
@@ -124,7 +156,8 @@ class Timeline:
         return found
 
     def as_json(self):
-        return {"started": self.started, "spans": [asdict(span) for span in self.spans]}
+        return {"started": self.started, "spans": [asdict(span) for span in self.spans],
+                "processes": [asdict(process) for _, process in sorted(self.processes.items())]}
 
 
 def spans_from_json(items):

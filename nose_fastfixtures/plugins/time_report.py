@@ -84,6 +84,7 @@ class TimeReportPlugin(FastFixturesPlugin):
         from nose_fastfixtures.harness import report_run
 
         started = TIMELINE.clock()
+        TIMELINE.note_main_process()
         run = report_run.build(TIMELINE, self.conf.workingDir or os.getcwd(), self._fast_hasher_option())
         lines = report_run.text_lines(run, self.slowest)
         if self.html_path:

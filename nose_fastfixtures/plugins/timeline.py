@@ -118,6 +118,7 @@ class TimelinePlugin(Plugin):
             self._keep_durations(measured)
         path = os.environ.get(TIMELINE_FILE_ENV)
         if path:
+            TIMELINE.note_main_process()
             with open(path, "w") as stream:
                 json.dump({**TIMELINE.as_json(), "totals": TIMELINE.phase_totals()}, stream)
 

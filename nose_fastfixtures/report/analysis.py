@@ -97,6 +97,7 @@ class Analysis:
     layers: list = field(default_factory=list)        # LayerTime, slowest first
     loads: int = 0                   # loaddata calls made
     djangos_loads: int = 0           # loaddata calls Django's runner would have made
+    processes: list = field(default_factory=list)     # ProcessTime of the main process and each worker
 
 
 def _nested(spans):
@@ -295,8 +296,8 @@ def layer_times(spans):
     return sorted(layers.values(), key=lambda entry: -entry.seconds)
 
 
-def analyse(spans, classes, wall=None):
-    """The whole analysis of one run."""
+def analyse(spans, classes, wall=None, processes=()):
+    """The whole analysis of one run (*processes*: the CPU time of each of its processes)."""
     spans = list(spans)
     if wall is None:
         wall = (max(s.end for s in spans) - min(s.start for s in spans)) if spans else 0.0
@@ -316,6 +317,7 @@ def analyse(spans, classes, wall=None):
         layers=layer_times(spans),
         loads=sum(1 for span in spans if span.kind == LOADDATA),
         djangos_loads=djangos_loaddata_calls(classes, tests),
+        processes=sorted(processes, key=lambda process: process.lane),
     )
 
 

@@ -36,6 +36,38 @@ def phase_lines(analysis):
     return [head] + ["  " + line for line in table(rows, right=(1, 2, 3))]
 
 
+# Workers that used less than this share of their cores between them waited for most of the run.
+STARVED_SHARE = 0.75
+
+
+def cpu_lines(processes):
+    """CPU time per process beside the wall time it ran, and what it means for a parallel run.
+
+    Wall time alone cannot tell a run that worked from one that waited: on a machine
+    whose cores are busy elsewhere, more workers share the same few cores and the run
+    is no shorter (the CPU columns of ``make bench`` say the same for whole runs).
+    """
+    if not processes:
+        return []
+    main = [p for p in processes if p.lane == 0]
+    workers = [p for p in processes if p.lane != 0]
+    if not workers:
+        process = main[0]
+        return [f"CPU: {seconds_cell(process.cpu)} in {seconds_cell(process.end - process.start)} wall "
+                f"({process.cores:.2f} of a core)"]
+    names = [f"main {seconds_cell(p.cpu)}" for p in main]
+    names += [f"worker {p.lane} {seconds_cell(p.cpu)}" for p in workers]
+    lines = [f"CPU per process: {', '.join(names)}"]
+    start, end = min(p.start for p in workers), max(p.end for p in workers)
+    cores = sum(p.cpu for p in workers) / (end - start) if end > start else 0.0
+    lines.append(f"  the {plural(len(workers), 'worker')} used {cores:.2f} cores between them while they ran")
+    if cores < STARVED_SHARE * len(workers):
+        lines.append(f"  (of the {len(workers)} they could use: the rest of the time they waited, "
+                     f"for a database server")
+        lines.append("  or for cores busy elsewhere; workers beyond the idle cores cannot shorten a run)")
+    return lines
+
+
 def loads_line(analysis):
     return f"loaddata calls: {analysis.loads} (Django's runner: {analysis.djangos_loads})"
 
@@ -74,6 +106,7 @@ def report_lines(analysis, suggestions, count=10):
     lines = [f"time report: {seconds_cell(analysis.wall)} wall, {plural(len(analysis.tests), 'test')}, "
              f"{plural(len(analysis.classes), 'class')}"]
     lines += phase_lines(analysis)
+    lines += cpu_lines(analysis.processes)
     lines.append(loads_line(analysis))
     lines += slowest_lines("tests", [(t.seconds, t.name) for t in analysis.tests], count)
     lines += slowest_lines("classes", [(s, name) for name, s in analysis.classes.items()], count)

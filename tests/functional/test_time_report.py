@@ -227,6 +227,10 @@ def test_a_parallel_run_has_a_lane_per_worker_and_watches_writes_in_the_workers(
         "--time-report-html", str(page), "--processes=2", "--with-class-fixtures"])
     assert run.returncode == 0, run.output
     assert "time per phase (summed over the main process and 2 workers):" in run.output
+    # Each worker's own CPU time (a forked worker counts from zero), beside the main process's.
+    cpu = re.search(r"^CPU per process: main (\S+)s, worker 1 (\S+)s, worker 2 (\S+)s$", run.output, re.M)
+    assert cpu and all(float(seconds) > 0 for seconds in cpu.groups()), run.output
+    assert re.search(r"^  the 2 workers used \d+\.\d\d cores between them while they ran$", run.output, re.M)
     found = suggestions_of(run.output)
     assert find_one(found, "shop.tests.test_suite.ReadOnly is a TransactionTestCase")
     assert not [text for text in found if "AWriter" in text], found
@@ -239,6 +243,7 @@ def test_a_suite_with_nothing_to_change_gets_no_suggestion(tmp_path):
     assert run.returncode == 0, run.output
     assert "suggestions: none" in run.output
     assert "loaddata calls: 3 (Django's runner: 3)" in run.output
+    assert re.search(r"^CPU: \d+\.\d\ds in \d+\.\d\ds wall \(\d+\.\d\d of a core\)$", run.output, re.M)
     assert re.search(r"^time report made in \d+\.\d\ds$", run.output, re.M)
 
 

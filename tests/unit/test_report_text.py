@@ -4,6 +4,7 @@ import json
 import re
 from collections import namedtuple
 
+from nose_fastfixtures.planning.timeline import ProcessTime
 from nose_fastfixtures.report import analysis, html, text
 from nose_fastfixtures.report.facts import TESTCASE, ClassFacts
 from nose_fastfixtures.report.suggestions import Suggestion
@@ -58,3 +59,24 @@ def test_the_html_page_is_self_contained_and_escapes_names():
 
 def test_a_serial_run_is_one_lane_named_run():
     assert html.page_data(SPANS)["lanes"] == [[0, "run"]]
+
+
+def test_cpu_time_of_a_serial_run():
+    processes = [ProcessTime(0, 3.0, 0.0, 4.0)]
+    lines = text.report_lines(analysis.analyse(SPANS, CLASSES, wall=4.0, processes=processes), [], count=0)
+    assert lines[lines.index("loaddata calls: 1 (Django's runner: 1)") - 1] == "CPU: 3.00s in 4.00s wall (0.75 of a core)"
+
+
+def test_cpu_time_per_process_of_a_parallel_run():
+    # Two workers from 1.0 to 11.0 that used 1.6 cores between them: they did not wait much.
+    busy = [ProcessTime(2, 8.0, 1.0, 11.0), ProcessTime(0, 5.0, 0.0, 12.0), ProcessTime(1, 8.0, 1.0, 10.5)]
+    assert text.cpu_lines(analysis.analyse(SPANS, CLASSES, processes=busy).processes) == [
+        "CPU per process: main 5.00s, worker 1 8.00s, worker 2 8.00s",
+        "  the 2 workers used 1.60 cores between them while they ran"]
+    # The same workers on a busy machine: 0.30 of a core between them, and the report says why it matters.
+    starved = [ProcessTime(0, 5.0, 0.0, 12.0), ProcessTime(1, 1.5, 1.0, 11.0), ProcessTime(2, 1.5, 1.0, 11.0)]
+    lines = text.cpu_lines(starved)
+    assert lines[1] == "  the 2 workers used 0.30 cores between them while they ran"
+    assert lines[2:] == ["  (of the 2 they could use: the rest of the time they waited, for a database server",
+                         "  or for cores busy elsewhere; workers beyond the idle cores cannot shorten a run)"]
+    assert text.cpu_lines([]) == []

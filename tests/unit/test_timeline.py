@@ -68,3 +68,13 @@ def test_a_workers_spans_keep_their_lane_through_json():
     parent.extend(spans_from_json(worker.as_json()["spans"]))
     (span,) = parent.spans
     assert (span.lane, span.outcome, span.name) == (2, "fail", "app.T.test_a")
+
+
+def test_processes_cpu_time_in_the_json_and_forgotten_by_a_new_run():
+    timeline = Timeline(clock=iter([0.0, 10.0, 20.0]).__next__)
+    timeline.add_process(1, 3.5, 1.0, 8.0)
+    timeline.note_main_process()
+    assert [(p["lane"], p["end"]) for p in timeline.as_json()["processes"]] == [(0, 10.0), (1, 8.0)]
+    assert timeline.processes[1].cores == 0.5
+    timeline.begin_run()
+    assert timeline.processes == {}
