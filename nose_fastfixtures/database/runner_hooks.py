@@ -57,14 +57,15 @@ def overrides(runner, hook):
 
 
 def source_digest(cls):
-    """A digest of the source files of *cls* and its bases below DiscoverRunner (the project's code)."""
+    """A digest of the source files of the classes of *cls*'s MRO that define ``setup_databases``
+    below DiscoverRunner (the project's code; the same whichever subclass runs it)."""
     import inspect
 
     from nose_fastfixtures.planning import fingerprint
 
     parts = []
     for klass in cls.__mro__:
-        if issubclass(django_runner.DiscoverRunner, klass):
+        if issubclass(django_runner.DiscoverRunner, klass) or "setup_databases" not in vars(klass):
             continue
         try:
             path = inspect.getsourcefile(klass)
