@@ -38,6 +38,12 @@ BAD_VALUES = {
     "--shard": ["4/3", "x", "0/2"],
     "--global-fixtures": ["no_such_fixture", ",,"],
     "--fast-password-hasher": ["maybe"],
+    "--django-tag": None,  # any tag name; a tag no test has selects no test, as in Django
+    "--django-exclude-tag": None,
+    "--django-name-pattern": None,
+    "--django-durations": ["many", "-1"],
+    "--django-debug-sql": ["maybe"],
+    "--django-debug-mode": ["maybe"],
 }
 PLACES = ("flag", "env", "nose.cfg", "setup.cfg")
 LABEL = "support.tests.test_archive.ArchiveLookupTest"

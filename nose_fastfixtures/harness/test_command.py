@@ -15,7 +15,7 @@ import nose.core
 from nose.config import Config
 from nose.plugins import Plugin
 
-from nose_fastfixtures.errors import ConfigError, UsageError
+from nose_fastfixtures.errors import ConfigError, UsageError, exit_with
 
 OWN_PACKAGE = "nose_fastfixtures"
 
@@ -54,7 +54,7 @@ class _OwnedOptionsConfig(Config):
         self.owners = {}
         for plugin in self.plugins:
             before = len(parser.option_list)
-            plugin.options(parser, self.env)
+            plugin.addOptions(parser, self.env)  # as nose's manager calls it (a conflict disables the plugin)
             for option in parser.option_list[before:]:
                 self.owners[option] = plugin
 
@@ -131,6 +131,20 @@ def keep_after_dashes(parser, dest):
     parser.parse_args = parse_args_keeping_the_rest
 
 
+def one_line_errors(parser):
+    """Django's parser's complaints on one line, exit status 2: its usage text, with every
+    nose option in it, would bury the message. Called from code (``call_command``), Django's
+    parser raises CommandError as before."""
+    error = parser.error
+
+    def error_on_one_line(message):
+        if not getattr(parser, "called_from_command_line", True):
+            return error(message)
+        exit_with(UsageError(f"manage.py test: {message} (manage.py test --help lists the options)"))
+
+    parser.error = error_on_one_line
+
+
 def _help(option):
     if option.help == optparse.SUPPRESS_HELP:
         return argparse.SUPPRESS
@@ -164,4 +178,6 @@ def run(argv, extra_plugins=()):
     result = keeper.result
     if result is None:  # a plugin replaced nose's runner and result
         return 0 if program.success else 1
-    return len(result.failures) + len(result.errors) + len(getattr(result, "unexpectedSuccesses", ()))
+    failures = len(result.failures) + len(result.errors) + len(getattr(result, "unexpectedSuccesses", ()))
+    # A nose error class that counts as a failure keeps its own list (isfail=True).
+    return failures or (0 if result.wasSuccessful() else 1)

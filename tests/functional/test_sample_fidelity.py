@@ -18,7 +18,9 @@ PLUGIN_SETS = {
     # Classes presented in a shuffled order must not change what bundling does to outcomes.
     "bundling-class-fixtures-shuffled": ["--with-fixture-bundling", "--with-class-fixtures",
                                          "--django-shuffle=2012"],
-    # Every plugin at once, the database kept (REUSE_DB) and reused by a second run.
+    # Every plugin at once, the database kept (REUSE_DB) and reused by a second run: that
+    # one is `manage.py test` through our TEST_RUNNER, as a django-nose project has it
+    # (tests/helpers/django_nose_settings.py: NOSE_ARGS with our plugins, REUSE_DB=1).
     "all": ["--with-class-fixtures", "--with-fixture-bundling", "--with-progressive", "--with-reuse-db"],
 }
 _django_runs = {}
@@ -38,8 +40,10 @@ def test_sample_suite_outcomes_match_djangos_runner(backend, plugins):
         nose_run = run_nose(args=plugins, env=env)
         if "--with-reuse-db" in plugins:
             assert compare(django_run, nose_run) == [], nose_run.output[-5000:]
-            nose_run = run_nose(args=plugins, env=env)  # warm: the kept database
-            assert "Creating test database" not in nose_run.output
+            nose_run = run_manage_py_test(args=["--settings=tests.helpers.django_nose_settings"],
+                                          env={**env, "REUSE_DB": "1"})  # warm: the kept database
+            assert "reuse-db: default: reused" in nose_run.output, nose_run.output[-3000:]
+            assert "fixture loads:" in nose_run.output  # NOSE_ARGS' bundling ran
     finally:
         if "--with-reuse-db" in plugins:
             drop_kept_databases(backend, env, SAMPLE_APP)
@@ -50,17 +54,3 @@ def test_sample_suite_outcomes_match_djangos_runner(backend, plugins):
     assert compare(django_run, nose_run) == [], nose_run.output[-5000:]
     assert nose_run.returncode == django_run.returncode, nose_run.output[-3000:]
 
-
-def test_manage_py_test_through_our_runner_matches_djangos_runner(backend):
-    """TEST_RUNNER = 'nose_fastfixtures.runner.NoseTestSuiteRunner', NOSE_ARGS with our
-    plugins, REUSE_DB=1: what a django-nose project has, run as it runs it."""
-    django_run = djangos_run(backend)
-    env = {**backend_env(backend), "REUSE_DB": "1"}
-    try:
-        run = run_manage_py_test(args=["--settings=tests.helpers.django_nose_settings"], env=env)
-    finally:
-        drop_kept_databases(backend, env, SAMPLE_APP)
-    assert "fixture loads:" in run.output, run.output[-3000:]  # NOSE_ARGS' bundling ran
-    assert "reuse-db: default: created" in run.output, run.output[-3000:]  # REUSE_DB=1 honoured
-    assert compare(django_run, run) == [], run.output[-5000:]
-    assert run.returncode == django_run.returncode, run.output[-3000:]
