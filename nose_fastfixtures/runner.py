@@ -16,7 +16,7 @@ from django.conf import settings
 from django.test.runner import DiscoverRunner
 
 from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
-from nose_fastfixtures.harness import test_command
+from nose_fastfixtures.harness import project_runner, test_command
 from nose_fastfixtures.planning import django_options
 from nose_fastfixtures.planning.timeline import TIMELINE
 
@@ -67,7 +67,8 @@ class NoseTestSuiteRunner(DiscoverRunner):
             exit_with(error)
         if self.verbosity >= 2:
             print("nosetests " + " ".join(argv[1:]))
-        failures = test_command.run(argv, plugins)
+        with project_runner.handed_over(self):  # a project's subclass of ours sets the run up itself
+            failures = test_command.run(argv, plugins)
         if self.django_options.get("timing"):
             for line in django_options.timing_lines(TIMELINE.totals()):
                 sys.stderr.write(line + "\n")

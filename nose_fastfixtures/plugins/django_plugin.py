@@ -93,9 +93,9 @@ class DjangoPlugin(FastFixturesPlugin):
             help="run the classes in a random order from SEED, inside Django's groups "
                  "(as manage.py test --shuffle) [NOSE_DJANGO_SHUFFLE]",
         )
-        parser.add_option(
-            "--global-fixtures", dest="global_fixtures", metavar="NAMES",
-            default=env.get("NOSE_GLOBAL_FIXTURES"),
+        self.checked_options.add(
+            "--global-fixtures", "global_fixtures", option_values.fixture_names, "NOSE_GLOBAL_FIXTURES",
+            metavar="NAMES",
             help="fixtures (comma-separated, as for loaddata) loaded once before the first test "
                  "and present for every test: changes what tests see [NOSE_GLOBAL_FIXTURES]",
         )

@@ -7,7 +7,7 @@ Few subprocess runs, each checking several things (CI time).
 import pytest
 
 from tests.helpers.backends import backend_env, drop_kept_databases
-from tests.helpers.oracle import compare, run_django, run_nose
+from tests.helpers.oracle import compare, run_django, run_manage_py_test, run_nose
 from tests.helpers.projects import make_project
 
 # Every hook DiscoverRunner offers that runs under nosetests, each logging its call
@@ -91,6 +91,19 @@ RUNNERS = '''
 
         def run_suite(self, *args, **kwargs):
             raise AssertionError("run_suite called")
+
+
+    def nose_project_runner():
+        from nose_fastfixtures.runner import NoseTestSuiteRunner
+
+        class NoseProjectRunner(ProjectRunner, NoseTestSuiteRunner):
+            """The project's runner on top of ours, as django-nose projects wrote theirs."""
+
+        NoseProjectRunner.__module__ = __name__
+        return NoseProjectRunner
+
+
+    NoseProjectRunner = nose_project_runner()
 
 
     class NotADiscoverRunner:
@@ -260,3 +273,15 @@ def test_hooks_nose_does_itself_are_named_in_one_line(project, tmp_path):
     nose = run_nose(cwd=project, env={**env, "PROJECT_TEST_RUNNER": "shop.runners.Missing"})
     assert nose.returncode == 2 and nose.stderr.startswith(
         "nose_fastfixtures: error: settings.TEST_RUNNER = 'shop.runners.Missing' does not import"), nose.stderr
+
+
+def test_manage_py_test_through_a_subclass_of_our_runner(project, tmp_path):
+    """The instance manage.py test made (with its command line) sets the run up: made once."""
+    log_path = tmp_path / "runner.log"
+    env = {"DB_BACKEND": "sqlite", "RUNNER_LOG": str(log_path), "PROJECT_TEST_RUNNER": "shop.runners.NoseProjectRunner"}
+    run = run_manage_py_test(cwd=project, args=["--flavour=vanilla", "--keepdb"], env=env)
+    assert run.returncode == 0 and "OK" in run.output, run.output[-3000:]
+    calls = _calls(log_path)
+    assert _names(calls) == HOOKS_IN_ORDER, calls  # one __init__: manage.py's instance, no second one
+    assert calls[0][1]["keepdb"] is True and calls[0][2] == "vanilla"
+    assert "TEST_RUNNER" not in run.stderr  # the run_tests it inherits from ours is this run: no warning
