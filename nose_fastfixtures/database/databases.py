@@ -152,10 +152,13 @@ class TestDatabases:
 
                     reuse.note_project_setup(self.old_config, self.runner.verbosity)
         except DatabaseError as exc:
+            if self.old_config is not None:  # made: what failed is the runner's own work after super()
+                raise ConfigError(f"the TEST_RUNNER's setup_databases failed after the test databases were made"
+                                  f"{runner_hooks.where(exc, type(self.runner))}: {exc}") from exc
             raise ConfigError(f"could not create the test databases: {exc}") from exc
         if self.global_fixtures:
             self.undo_reloads = self.global_fixtures.reload_after_flushes()
-        self.guard_unused(set(databases))
+        self.guard_unused(set(self.aliases))  # the runner may have added aliases to get_databases' choice
         try:
             with TIMELINE.span("checks"):
                 self.runner.run_checks(databases)

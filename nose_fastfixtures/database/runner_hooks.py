@@ -51,6 +51,25 @@ def teardown_databases(runner, ours, old_config):
         runner.teardown_databases(old_config)
 
 
+def where(exc, cls):
+    """`` (at path:line)`` of the innermost frame of *exc* in the source of *cls*'s classes, else ``""``."""
+    import inspect
+    import os
+    import traceback
+
+    files = set()
+    for klass in cls.__mro__:
+        try:
+            files.add(os.path.abspath(inspect.getsourcefile(klass)))
+        except (TypeError, OSError):
+            pass
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if os.path.abspath(frame.filename) in files
+              and not os.path.abspath(frame.filename).startswith(os.path.dirname(django_runner.__file__))]
+    if not frames:
+        return ""
+    return f" (at {os.path.relpath(frames[-1].filename)}:{frames[-1].lineno})"
+
+
 def overrides(runner, hook):
     """Whether *runner*'s class has its own *hook*, not DiscoverRunner's."""
     return getattr(type(runner), hook, None) is not getattr(django_runner.DiscoverRunner, hook, None)

@@ -4,6 +4,8 @@
 Few subprocess runs, each checking several things (CI time).
 """
 
+import re
+
 import pytest
 
 from tests.helpers.backends import backend_env, drop_kept_databases
@@ -91,6 +93,14 @@ RUNNERS = '''
 
         def run_suite(self, *args, **kwargs):
             raise AssertionError("run_suite called")
+
+
+    class FailingRunner(DiscoverRunner):
+        def setup_databases(self, **kwargs):
+            old_config = super().setup_databases(**kwargs)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM no_such_table")
+            return old_config
 
 
     def nose_project_runner():
@@ -265,6 +275,14 @@ def test_hooks_nose_does_itself_are_named_in_one_line(project, tmp_path):
     nose = run_nose(cwd=project, env={**env, "PROJECT_TEST_RUNNER": "django_nose.NoseTestSuiteRunner"})
     assert "TEST_RUNNER" not in nose.stderr and "a nose runner made" not in nose.output, nose.output[-3000:]
     assert nose.outcomes["shop.tests.test_runner.MoreRunnerTests.test_settings_here_too"] == "fail"
+
+    # The runner's own SQL fails: one line saying where, the test databases dropped.
+    nose = run_nose(cwd=project, env={**env, "DB_TEST_FILE": "1", "PROJECT_TEST_RUNNER": "shop.runners.FailingRunner"})
+    assert nose.returncode == 2, nose.output[-3000:]
+    assert re.match(r"nose_fastfixtures: error: the TEST_RUNNER's setup_databases failed after the test databases "
+                    r"were made \(at shop/runners.py:\d+\): no such table: no_such_table$", nose.stderr.splitlines()[-1]), \
+        nose.stderr
+    assert not list((project / "tinyproject").glob("testfile_*")), "a test database was left"
 
     # django-nose's runner named though django-nose is gone (a project that moved to nosetests).
     nose = run_nose(cwd=project, env={**env, "PROJECT_TEST_RUNNER": "django_nose.gone.NoseTestSuiteRunner"})
