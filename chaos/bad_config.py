@@ -108,8 +108,7 @@ def run_case(lab, backend, real, db_name, name, place, value, env_name):
     finally:
         nose_cfg.unlink(missing_ok=True)
         (lab.sample / "setup.cfg").write_text(lab.SETUP_CFG)
-    ours, others = checks.tracebacks(run.output)
-    case.tracebacks += ours
+    ours, others = checks.count_tracebacks(case, run)
     errors = [line for line in run.stderr.splitlines() if line.startswith("nose_fastfixtures: error:")]
     if run.returncode != 2:
         case.fail(f"exit {run.returncode}, not 2 ({checks.last_line(run.output)})")

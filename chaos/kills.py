@@ -143,8 +143,7 @@ class Campaign:
         return None
 
     def check_interrupted(self, case, run):
-        ours, others = checks.tracebacks(run.output)
-        case.tracebacks += ours
+        ours, others = checks.count_tracebacks(case, run)
         if others:
             case.fail(f"Ctrl-C printed {others} traceback(s): {checks.last_line(run.output)}")
         if run.timed_out:
@@ -202,8 +201,7 @@ class ParallelCampaign(Campaign):
         if target == "parent":
             self._check_workers_gone(case, process.pid)
         else:
-            ours, others = checks.tracebacks(run.output)
-            case.tracebacks += ours
+            ours, others = checks.count_tracebacks(case, run)
             if run.timed_out:
                 case.fail("the run did not finish after its worker was killed")
             elif run.returncode == 0:
