@@ -4,7 +4,8 @@
 
     python -m bench.simulate --workers 1,2,4,8,16,32        # from the measurements in bench/data/
     python -m bench.simulate --measure sample --backend postgresql   # measure the sample suite anew
-    python -m bench.simulate --measure wagtail                        # ... Wagtail's subset (SQLite)
+    python -m bench.simulate --measure wagtail --rounds 3             # ... Wagtail's subset (SQLite),
+                                                                      # medians of 3 alternating rounds
 
 A suite's measurements (``bench/data/<suite>-*.json``) are three files: its plan (the
 units in Django's order with their tests, bundles and layers, packages with their own
@@ -115,12 +116,27 @@ def _run(argv, cwd, env):
         raise SystemExit(f"bench.simulate: the run measured nothing (exit {done.returncode})")
 
 
-def measure(suite, backend):
-    """Run *suite* twice (all our plugins with its plan written, plain --with-django) and keep the files."""
+def median_durations(measured):
+    """Each test's, class's and layer's median over several runs' durations (a name a run lacks is
+    left out of that median): one run on a busy machine would carry the load of its moment."""
+    from bench.stats import median
+
+    merged = durations_file.Durations()
+    for kind in durations_file.KINDS:
+        names = sorted({name for durations in measured for name in getattr(durations, kind)})
+        getattr(merged, kind).update(
+            {name: median([getattr(durations, kind).get(name) for durations in measured]) for name in names})
+    return merged
+
+
+def measure(suite, backend, rounds=1):
+    """Run *suite* (all our plugins with its plan written, plain --with-django) *rounds* times each,
+    alternating which goes first, and keep the plan and each side's median durations."""
     from bench import contenders, venvs
 
     DATA.mkdir(exist_ok=True)
     paths = data_paths(suite)
+    measured = {"ours": [], "django": []}
     with tempfile.TemporaryDirectory(prefix="nff-simulate-") as scratch:
         scratch = Path(scratch)
         spec = contenders.SUITES["sample-full" if suite == "sample" else "wagtail"]
@@ -133,13 +149,17 @@ def measure(suite, backend):
             (scratch / f"{contenders.WAGTAIL_SETTINGS}.py").write_text(contenders.WAGTAIL_SETTINGS_SOURCE)
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(scratch), str(ROOT), env.get("PYTHONPATH")]))
         kept = Path(cwd) / ".nose_fastfixtures"
-        for kind, flags in (("ours", OUR_FLAGS), ("django", [])):
-            shutil.rmtree(kept, ignore_errors=True)
-            run_env = {**env, "NFF_PLAN_FILE": str(paths["plan"])} if kind == "ours" else env
-            _run([str(python), "-m", "nose", "--with-django", *flags, *spec.labels], cwd, run_env)
-            shutil.copy(kept / "durations.json", paths[kind])
+        sides = (("ours", OUR_FLAGS), ("django", []))
+        for round_number in range(rounds):
+            for kind, flags in sides if round_number % 2 == 0 else reversed(sides):
+                shutil.rmtree(kept, ignore_errors=True)
+                run_env = {**env, "NFF_PLAN_FILE": str(paths["plan"])} if kind == "ours" else env
+                _run([str(python), "-m", "nose", "--with-django", *flags, *spec.labels], cwd, run_env)
+                measured[kind].append(durations_file.load(kept / "durations.json", warn=print))
         shutil.rmtree(kept, ignore_errors=True)
-    print(f"measured {suite} on {backend}: {', '.join(str(path) for path in paths.values())}")
+    for kind, runs in measured.items():
+        durations_file.save(paths[kind], median_durations(runs))
+    print(f"measured {suite} on {backend} ({rounds} rounds): {', '.join(str(path) for path in paths.values())}")
 
 
 def main(argv=None):
@@ -148,9 +168,12 @@ def main(argv=None):
     parser.add_argument("--suites", default=",".join(SUITES))
     parser.add_argument("--measure", choices=SUITES, help="measure this suite anew, then simulate")
     parser.add_argument("--backend", default="postgresql", help="for --measure sample (Wagtail: SQLite)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="with --measure: runs of each side, alternating; the durations kept are "
+                             "each class's median")
     options = parser.parse_args(argv)
     if options.measure:
-        measure(options.measure, options.backend if options.measure == "sample" else "sqlite")
+        measure(options.measure, options.backend if options.measure == "sample" else "sqlite", options.rounds)
     workers = [int(n) for n in options.workers.split(",")]
     for suite in options.suites.split(","):
         print("\n".join(table(suite, workers)) + "\n")

@@ -38,6 +38,12 @@ BAD_VALUES = {
     "--shard": ["4/3", "x", "0/2"],
     "--global-fixtures": ["no_such_fixture", ",,"],
     "--fast-password-hasher": ["maybe"],
+    "--django-tag": None,  # any tag name; a tag no test has selects no test, as in Django
+    "--django-exclude-tag": None,
+    "--django-name-pattern": None,
+    "--django-durations": ["many", "-1"],
+    "--django-debug-sql": ["maybe"],
+    "--django-debug-mode": ["maybe"],
 }
 PLACES = ("flag", "env", "nose.cfg", "setup.cfg")
 LABEL = "support.tests.test_archive.ArchiveLookupTest"
@@ -102,8 +108,7 @@ def run_case(lab, backend, real, db_name, name, place, value, env_name):
     finally:
         nose_cfg.unlink(missing_ok=True)
         (lab.sample / "setup.cfg").write_text(lab.SETUP_CFG)
-    ours, others = checks.tracebacks(run.output)
-    case.tracebacks += ours
+    ours, others = checks.count_tracebacks(case, run)
     errors = [line for line in run.stderr.splitlines() if line.startswith("nose_fastfixtures: error:")]
     if run.returncode != 2:
         case.fail(f"exit {run.returncode}, not 2 ({checks.last_line(run.output)})")

@@ -1,12 +1,16 @@
 """What every case checks after its runs: tracebacks, outcomes, the kept databases, leftovers."""
 
 import json
+import os
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 from chaos import servers
-from chaos.lab import ENGINES
+from chaos.lab import ENGINES, ROOT
+
+OUTPUTS = ROOT / ".chaos" / "outputs"  # the output of every run that printed a traceback
 
 TRACEBACK = re.compile(r"^Traceback \(most recent call last\):\n(?:(?:  .*|\s*)\n)*", re.M)
 OUR_FRAME = re.compile(r'File "[^"]*nose_fastfixtures/')
@@ -23,10 +27,26 @@ def tracebacks(output):
     return ours, others
 
 
-def check_run(case, run, expected, what="the next run"):
-    """A run that had to complete: exit status, outcomes and tracebacks as Django's runner's."""
+def count_tracebacks(case, run):
+    """Add *run*'s tracebacks through our code to *case*; ``(ours, others)``.
+
+    A run that printed any keeps its output (the campaign's scratch folder goes at
+    its end): the case's notes name the file, so a rare one can be read afterwards.
+    """
     ours, others = tracebacks(run.output)
     case.tracebacks += ours
+    if ours or others:
+        OUTPUTS.mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"[^\w.-]+", "-", f"{case.part}-{case.backend}-{case.name}")
+        path = OUTPUTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{slug}.txt"
+        path.write_text(" ".join(map(str, run.argv)) + f"\nexit {run.returncode}\n\n" + run.output)
+        case.notes.append(f"output in {path}")
+    return ours, others
+
+
+def check_run(case, run, expected, what="the next run"):
+    """A run that had to complete: exit status, outcomes and tracebacks as Django's runner's."""
+    ours, others = count_tracebacks(case, run)
     if run.timed_out:
         case.fail(f"{what} did not finish in time")
     if run.returncode != expected.returncode:

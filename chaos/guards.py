@@ -62,8 +62,7 @@ def write_tricks(lab):
 
 
 def refused(case, run, what):
-    ours, others = checks.tracebacks(run.output)
-    case.tracebacks += ours
+    ours, others = checks.count_tracebacks(case, run)
     errors = [line for line in run.stderr.splitlines() if line.startswith("nose_fastfixtures: error:")]
     if run.returncode != 2:
         case.fail(f"{what}: exit {run.returncode}, not 2: {checks.last_line(run.output)}")

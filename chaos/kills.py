@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from chaos import checks, moments, servers
-from chaos.lab import ALL_PLUGINS, ENGINES
+from chaos.lab import ALL_PLUGINS, ENGINES, read_outcomes
 from chaos.report import Case
 
 # The sample suite's chaos subset: every kind of class the plugins treat differently.
@@ -117,6 +117,7 @@ class Campaign:
         sent_at = self._wait_and_send(process, trace_path, moment, signum)
         run = self.lab.finish(process, argv, timeout=None if signum == signal.SIGKILL else 90)
         run.trace = Path(trace_path).read_text()
+        run.outcomes = read_outcomes(outcomes)  # a run that ended before its moment is checked on them
         if sent_at is None:
             return run, None
         events = moments.parse(run.trace.splitlines())
@@ -142,12 +143,15 @@ class Campaign:
         return None
 
     def check_interrupted(self, case, run):
-        ours, others = checks.tracebacks(run.output)
-        case.tracebacks += ours
+        ours, others = checks.count_tracebacks(case, run)
         if others:
             case.fail(f"Ctrl-C printed {others} traceback(s): {checks.last_line(run.output)}")
         if run.timed_out:
             case.fail("the interrupted run did not stop within 90 s")
+        elif run.returncode == 0 and case.phase == moments.EXIT:
+            # After its last teardown nothing is left to interrupt, and Python ignores a SIGINT
+            # while it finalizes (under manage.py test too): the run must then be a complete one.
+            checks.check_run(case, run, self.oracle, "a run Ctrl-C reached after its teardown")
         elif run.returncode == 0:
             case.fail("the interrupted run exited 0")
         case.notes.append(f"exit {run.returncode}")
@@ -197,8 +201,7 @@ class ParallelCampaign(Campaign):
         if target == "parent":
             self._check_workers_gone(case, process.pid)
         else:
-            ours, others = checks.tracebacks(run.output)
-            case.tracebacks += ours
+            ours, others = checks.count_tracebacks(case, run)
             if run.timed_out:
                 case.fail("the run did not finish after its worker was killed")
             elif run.returncode == 0:

@@ -61,6 +61,16 @@ if os.environ.get("CHAOS_BACKEND") == "sqlite-file":
 '''
 
 
+def read_outcomes(path):
+    """The outcomes a run's recorder wrote to *path*; {} if it wrote none (or was killed writing them)."""
+    from tests.helpers.outcomes import load
+
+    try:
+        return load(path) if os.path.getsize(path) else {}
+    except ValueError:
+        return {}
+
+
 def _default_sigint():
     # A campaign started in the background (cron, "&") has SIGINT ignored, and so would its
     # children: Python keeps an inherited SIG_IGN, and the interrupts would hit nothing.
@@ -154,7 +164,7 @@ class Lab:
 
     def run(self, argv, env, timeout=900, trace=False):
         """Run *argv* in the sample copy; with the recorders' outcomes, and its phase trace if asked."""
-        from tests.helpers.outcomes import OUTCOMES_ENV, load
+        from tests.helpers.outcomes import OUTCOMES_ENV
 
         outcomes_file = self.scratch_file("outcomes")
         extra = {OUTCOMES_ENV: outcomes_file}
@@ -162,7 +172,7 @@ class Lab:
             extra["CHAOS_TRACE"] = self.scratch_file("trace")
         process = self.start(argv, {**env, **extra})
         done = self.finish(process, argv, timeout)
-        done.outcomes = load(outcomes_file) if os.path.getsize(outcomes_file) else {}
+        done.outcomes = read_outcomes(outcomes_file)
         if trace:
             done.trace = Path(extra["CHAOS_TRACE"]).read_text()
         return done

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 PHASES = ("create", "migrate", "layers", "class-restore", "tests", "freshness", "teardown")
 COLD_PHASES = ("create", "migrate")  # only a run that must build its database has them
 START = "start"
+EXIT = "exit"  # after the run's last teardown: the process is ending
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def phase_at(events, moment_time, pid=None):
             ended = event.name == "teardown" and not stack
     if stack:
         return stack[-1]
-    return "exit" if ended else START
+    return EXIT if ended else START
 
 
 def enter_time(events, phase, occurrence, pid=None):

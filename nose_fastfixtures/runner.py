@@ -10,13 +10,15 @@ Django plugin (``--with-django``, always on here) uses the settings in force.
 """
 
 import random
+import sys
 
 from django.conf import settings
 from django.test.runner import DiscoverRunner
 
 from nose_fastfixtures.errors import FastFixturesError, UsageError, exit_with
-from nose_fastfixtures.harness import test_command
+from nose_fastfixtures.harness import project_runner, test_command
 from nose_fastfixtures.planning import django_options
+from nose_fastfixtures.planning.timeline import TIMELINE
 
 __all__ = ("NoseTestSuiteRunner",)
 
@@ -39,6 +41,11 @@ class NoseTestSuiteRunner(DiscoverRunner):
             test_command.add_to_django_parser(parser, NOSE_OPTIONS, _settings_plugins())
             test_command.keep_after_dashes(parser, AFTER_DASHES)
             test_command.one_line_errors(parser)
+            # argparse's usage would spell out every nose option: ~60 lines before the help.
+            parser.usage = "%(prog)s [options] [test_label ...] [-- nose arguments ...]"
+            parser.epilog = ("Tests run under nose with nose_fastfixtures' plugins (TEST_RUNNER = "
+                             "nose_fastfixtures.runner.NoseTestSuiteRunner): settings.NOSE_ARGS are always "
+                             "passed to nose, settings.NOSE_PLUGINS added, and anything after -- goes to nose.")
         except FastFixturesError as error:
             exit_with(error)
 
@@ -60,7 +67,12 @@ class NoseTestSuiteRunner(DiscoverRunner):
             exit_with(error)
         if self.verbosity >= 2:
             print("nosetests " + " ".join(argv[1:]))
-        return test_command.run(argv, plugins)
+        with project_runner.handed_over(self):  # a project's subclass of ours sets the run up itself
+            failures = test_command.run(argv, plugins)
+        if self.django_options.get("timing"):
+            for line in django_options.timing_lines(TIMELINE.totals()):
+                sys.stderr.write(line + "\n")
+        return failures
 
     def nose_argv(self, test_labels):
         """(nose's argv, the NOSE_PLUGINS instances): NOSE_ARGS checked first."""

@@ -27,14 +27,14 @@ def test_kind(case):
     return "other"
 
 
-def databases_for(cases):
-    """``{alias: serialized}`` for the tests about to run, decided as Django's runner does.
+def databases_for(cases, runner=None):
+    """``{alias: serialized}`` for the tests about to run, decided as the runner's ``get_databases`` does.
 
     Tests that are not Django test cases (nose test functions and classes, plain
     unittest cases) get the ``default`` test database, as django-nose gave them,
     so they never reach a real database.
     """
-    runner = DiscoverRunner(verbosity=0, interactive=False)
+    runner = runner or DiscoverRunner(verbosity=0, interactive=False)
     cases = list(cases)
     databases = runner.get_databases(unittest.TestSuite(
         case for case in cases if isinstance(case, SimpleTestCase)
@@ -111,8 +111,10 @@ def fewer_full_collections():
 class TestDatabases:
     """The test databases of one run: created by ``setup``, destroyed by ``teardown``."""
 
-    def __init__(self, verbosity=1, reuse=False, global_fixtures=None):
-        self.runner = DiscoverRunner(verbosity=verbosity, interactive=False)
+    def __init__(self, verbosity=1, reuse=False, global_fixtures=None, runner=None):
+        # The project's TEST_RUNNER (harness.project_runner), or Django's own.
+        self.runner = runner or DiscoverRunner(verbosity=verbosity, interactive=False)
+        self.project_config = None  # what the runner's setup_databases returned
         self.reuse = reuse  # keep the databases between runs (nose_fastfixtures.database.reuse)
         self.global_fixtures = global_fixtures  # a GlobalFixtures, or None
         self.old_config = None
@@ -127,6 +129,8 @@ class TestDatabases:
         """Create the test database of every alias in *databases* and run the system checks."""
         from django.core.management.base import SystemCheckError
 
+        from nose_fastfixtures.database import runner_hooks
+
         check_reachable(databases)
         safety.check_settings(connections, databases)
         self.write_guard = safety.WriteGuard(connections)
@@ -135,29 +139,84 @@ class TestDatabases:
         serialized = {alias for alias, serialize in databases.items() if serialize}
         try:
             with TIMELINE.span("db-setup"), fewer_full_collections():
-                if self.reuse:
+                try:
+                    self.project_config, ours_ran = runner_hooks.setup_databases(
+                        self.runner, self._setup_ours, databases, serialized)
+                except Exception as exc:
+                    if not self._rebuild_after(exc):
+                        raise
+                    self.project_config, ours_ran = runner_hooks.setup_databases(
+                        self.runner, self._setup_ours, databases, serialized)
+                if ours_ran and self.reuse and runner_hooks.overrides(self.runner, "setup_databases"):
                     from nose_fastfixtures.database import reuse
 
-                    self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity,
-                                                            self.global_fixtures)
-                else:
-                    from nose_fastfixtures.database import reuse
-
-                    reuse.say_if_kept_databases_go(databases, self.runner.verbosity)
-                    self.old_config = self._setup_django_databases(databases, serialized)
-                    self._load_global_fixtures(databases)
+                    reuse.note_project_setup(self.old_config, self.runner.verbosity)
         except DatabaseError as exc:
+            if self.old_config is not None:  # made: what failed is the runner's own work after super()
+                raise ConfigError(f"the TEST_RUNNER's setup_databases failed after the test databases were made"
+                                  f"{runner_hooks.where(exc, type(self.runner))}: {exc}") from exc
             raise ConfigError(f"could not create the test databases: {exc}") from exc
         if self.global_fixtures:
             self.undo_reloads = self.global_fixtures.reload_after_flushes()
-        self.guard_unused(set(databases))
+        self.guard_unused(set(self.aliases))  # the runner may have added aliases to get_databases' choice
         try:
             with TIMELINE.span("checks"):
                 self.runner.run_checks(databases)
         except SystemCheckError as exc:
             raise ConfigError(f"Django's system checks failed:\n{exc}") from exc
 
-    def _setup_django_databases(self, databases, serialized):
+    def _setup_ours(self, databases, serialized, **django_kwargs):
+        """In place of Django's database creation, inside the runner's ``setup_databases``.
+
+        *databases*: what the runner passed on (``get_databases``' choice, unless the
+        runner changed it); *django_kwargs*: what DiscoverRunner gives Django's function.
+        """
+        from nose_fastfixtures.database import reuse, runner_hooks
+
+        if databases is None:  # Django's meaning: every alias
+            databases = {alias: False for alias in connections}
+        new = [alias for alias in databases if alias not in self.aliases]
+        if new:
+            check_reachable(new)
+            safety.check_settings(connections, databases)
+            self.aliases += tuple(new)
+        if self.reuse:
+            self.old_config = reuse.setup_databases(databases, serialized, self.runner.verbosity,
+                                                    self.global_fixtures, project_setup=self._project_setup())
+            if runner_hooks.overrides(self.runner, "setup_databases"):
+                reuse.note_fresh_relations(self.old_config)
+        else:
+            reuse.say_if_kept_databases_go(databases, self.runner.verbosity)
+            self.old_config = self._setup_django_databases(databases, serialized, django_kwargs)
+            self._load_global_fixtures(databases)
+        return self.old_config
+
+    def _rebuild_after(self, exc):
+        """The runner's ``setup_databases`` failed on reused kept databases: mark them, True to
+        set up again on rebuilt ones (what it made there on an earlier run, an index or a
+        trigger that cannot be dropped with the rest, may be in its way; on Django's new
+        test database it never is). False: the failure is the run's."""
+        from nose_fastfixtures.database import reuse
+
+        if not (self.reuse and self.old_config and reuse.reused_any(self.old_config)):
+            return False
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        reason = f"the TEST_RUNNER's setup_databases failed on it ({type(exc).__name__}: {first})"
+        old_config, self.old_config = self.old_config, None
+        reuse.abandon(old_config, reason)
+        if self.runner.verbosity >= 1:
+            reuse.log(f"reuse-db: {reason}; rebuilding")
+        return True
+
+    def _project_setup(self):
+        """What identifies the runner's own ``setup_databases`` (its source), for the kept schema's fingerprint."""
+        from nose_fastfixtures.database import runner_hooks
+
+        if not runner_hooks.overrides(self.runner, "setup_databases"):
+            return None
+        return runner_hooks.source_digest(type(self.runner))
+
+    def _setup_django_databases(self, databases, serialized, django_kwargs=None):
         """Django's ``setup_databases``; stopped half-way (Ctrl-C, a write the guard refused
         during a migration, a failing migration), it destroys what it had made.
 
@@ -165,9 +224,15 @@ class TestDatabases:
         whose NAME changed has one, made by this run, to drop. (Django's runner leaves
         it, and its next run asks whether to destroy it.)
         """
+        from django.test.utils import setup_databases
+
         names = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
+        kwargs = {key: value for key, value in (django_kwargs or {}).items() if key in ("time_keeper", "debug_sql")}
         try:
-            return self.runner.setup_databases(aliases=databases, serialized_aliases=serialized)
+            # Never Django's keepdb (REUSE_DB is ours) nor its clones (made after the
+            # runner's whole set-up, in clone_for_workers).
+            return setup_databases(self.runner.verbosity, False, keepdb=False, parallel=0, aliases=databases,
+                                   serialized_aliases=serialized, **kwargs)
         except BaseException:
             dropped = set()
             for alias, name in names.items():
@@ -216,6 +281,9 @@ class TestDatabases:
         the workers start. Under reuse the clones are kept, and reused while they match
         the kept database. Server connections are closed: forked workers must not share one.
         """
+        if self.old_config is None:
+            raise ConfigError(f"the TEST_RUNNER's setup_databases did not call DiscoverRunner.setup_databases: "
+                              f"its databases cannot be cloned for {count} workers; pass --processes=1")
         verbosity = self.runner.verbosity
         self.clones = count  # teardown drops whatever was made, also after a failure here
         try:
@@ -252,6 +320,23 @@ class TestDatabases:
             with TIMELINE.span("freshness", "clones"):
                 reuse_clones.finish_worker(clones)
 
+    def _teardown_ours(self):
+        """In place of Django's database destruction, inside the runner's ``teardown_databases``."""
+        from django.test.utils import teardown_databases
+
+        if self.old_config is None:
+            return
+        old_config, self.old_config = self.old_config, None
+        parallel = self._drop_clones(old_config)
+        if self.reuse:
+            from nose_fastfixtures.database import reuse
+
+            # The tests ran on the clones: the kept database has nothing to put back
+            # (unless the runner's setup_databases added to it).
+            reuse.teardown_databases(old_config, untouched=parallel)
+        else:
+            teardown_databases(old_config, verbosity=self.runner.verbosity, parallel=0, keepdb=False)
+
     def _drop_clones(self, old_config):
         """Drop the workers' clones, unless reuse keeps them; True if there were clones."""
         count, self.clones = self.clones, 0
@@ -273,17 +358,18 @@ class TestDatabases:
         for connection, name, original in reversed(self.guarded):
             setattr(connection, name, original)
         self.guarded = []
-        if self.old_config is not None:
-            old_config, self.old_config = self.old_config, None
-            with TIMELINE.span("db-teardown"):
-                parallel = self._drop_clones(old_config)
-                if self.reuse:
-                    from nose_fastfixtures.database import reuse
+        if self.old_config is not None or self.project_config is not None:
+            from nose_fastfixtures.database import runner_hooks
 
-                    # The tests ran on the clones: the kept database has nothing to put back.
-                    reuse.teardown_databases(old_config, untouched=parallel)
+            project_config, self.project_config = self.project_config, None
+            with TIMELINE.span("db-teardown"):
+                if self.old_config is None:  # the runner made its databases without Django's set-up
+                    self.runner.teardown_databases(project_config)
                 else:
-                    self.runner.teardown_databases(old_config)
+                    try:
+                        runner_hooks.teardown_databases(self.runner, self._teardown_ours, project_config)
+                    finally:
+                        self._teardown_ours()  # a runner that never called super(): ours go all the same
         if self.write_guard is not None:
             self.write_guard.uninstall()
             self.write_guard = None

@@ -19,6 +19,8 @@ from nose_fastfixtures.database.reuse_locks import FileLock, ServerLock
 from nose_fastfixtures.database.reuse_state import (
     TABLE,
     copy_fresh_rows,
+    drop_relations,
+    relations,
     restorable,
     restore_rows,
     restore_sequences,
@@ -105,7 +107,7 @@ def describe_models(labels):
 class SchemaInputs:
     """What every alias's fingerprint is computed from, read once per run (global fixtures too)."""
 
-    def __init__(self, global_fixtures=None):
+    def __init__(self, global_fixtures=None, project_setup=None):
         import django
         from django.apps import apps
         from django.conf import settings
@@ -117,6 +119,7 @@ class SchemaInputs:
         self.unmigrated = describe_models(unmigrated)
         self._all_labels = [app.label for app in apps.get_app_configs()]
         self.global_fixtures = global_fixtures  # a GlobalFixtures, or None
+        self.project_setup = project_setup  # the digest of the TEST_RUNNER's own setup_databases, or None
 
     def fingerprint(self, settings_dict):
         if settings_dict.get("TEST", {}).get("MIGRATE") is False:
@@ -125,7 +128,8 @@ class SchemaInputs:
         else:
             migrations, unmigrated = self.migrations, self.unmigrated
         return fingerprint.compute(self.django_version, settings_dict, self.routers, migrations, unmigrated,
-                                   self.global_fixtures.identity if self.global_fixtures else None)
+                                   self.global_fixtures.identity if self.global_fixtures else None,
+                                   project_setup=self.project_setup)
 
 
 def _uses_database_cache():
@@ -248,6 +252,9 @@ class KeptDatabase:
         self.fresh = None
         self.copies = {}
         self.lock = None
+        self.relations_before = None  # {name: kind} when ours was done, if the TEST_RUNNER adds to it
+        self.created_by_project = []  # the tables and views the TEST_RUNNER's setup_databases made
+        self.changed_by_project = []  # what the TEST_RUNNER's setup_databases changed after ours
 
     @property
     def keepable(self):
@@ -460,6 +467,7 @@ class KeptDatabase:
                 return
             if self.connection.settings_dict["NAME"] != self.test_name or self.connection.in_atomic_block:
                 return  # the marker stays: the next run rebuilds
+            untouched = untouched and not self.changed_by_project
             try:
                 with TIMELINE.span("freshness", self.alias):
                     changed = [] if untouched else self._restore()
@@ -473,6 +481,8 @@ class KeptDatabase:
             self.release()
 
     def _restore(self):
+        if self.created_by_project:
+            drop_relations(self.connection, self.created_by_project)
         return restore_fresh(self.connection, self.fresh, self.copies, self.verbosity)
 
 
@@ -518,8 +528,12 @@ def say_if_kept_databases_go(aliases, verbosity):
                 f"it replaces it and drops it at the end, and the next REUSE_DB=1 run makes it again")
 
 
-def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None):
-    """Django's ``setup_databases`` with kept databases; returns what ``teardown_databases`` needs."""
+def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None, project_setup=None):
+    """Django's ``setup_databases`` with kept databases; returns what ``teardown_databases`` needs.
+
+    *project_setup*: the digest of the TEST_RUNNER's own ``setup_databases``, which runs
+    on top of this (a changed one rebuilds the kept databases).
+    """
     from django.db import connections
     from django.test.utils import get_unique_databases_and_mirrors
 
@@ -528,7 +542,7 @@ def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None
     kept = [KeptDatabase(connection, verbosity) for connection in firsts]
     for database in kept:
         database.check_safe()  # all refusals before anything is written
-    inputs = SchemaInputs(global_fixtures)
+    inputs = SchemaInputs(global_fixtures, project_setup)
     done = []
     try:
         for database in kept:
@@ -557,6 +571,66 @@ def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None
         if serialized_aliases is None or database.alias in serialized_aliases:
             database.connection._test_serialized_contents = database.connection.creation.serialize_db_to_string()
     return kept
+
+
+def note_fresh_relations(kept):
+    """Before the TEST_RUNNER's ``setup_databases`` adds to the kept databases: their tables and views."""
+    for database in kept:
+        if database.keepable and not database.in_memory and database.fresh is not None:
+            database.relations_before = relations(database.connection)
+
+
+def note_project_setup(kept, verbosity):
+    """After the TEST_RUNNER's ``setup_databases`` ran on top of ours: what it added goes at the end.
+
+    The kept database stays the freshly migrated one. The tables and views the runner
+    made are dropped at the end of the run, and the rows it added (and the sequences
+    they moved) put back like the tests' rows, so that every run's runner makes them
+    again on the same fresh state, as on Django's new test database (a plain
+    ``CREATE VIEW`` included). Anything else it changes in the schema (an index, a
+    trigger) cannot be put back: the next run rebuilds. Kept clones are made again for
+    each parallel run when the runner changed anything: its additions are in the kept
+    database only.
+    """
+    for database in kept:
+        if database.relations_before is None:
+            continue
+        now = relations(database.connection)
+        database.created_by_project = sorted((name, kind) for name, kind in now.items()
+                                             if name not in database.relations_before)
+        changed = fingerprint.changed_tables(database.fresh, table_digests(database.connection))
+        database.changed_by_project = sorted(set(changed) | {name for name, _ in database.created_by_project})
+        if database.changed_by_project and verbosity >= 2:
+            log(f"reuse-db: {database.alias}: the TEST_RUNNER's setup_databases changed "
+                f"{fingerprint.names(database.changed_by_project)}; put back at the end of the run")
+
+
+def reused_any(kept):
+    """Whether any kept database of *kept* was reused or migrated (not made fresh) by this run."""
+    from nose_fastfixtures.planning.fingerprint import MIGRATE, REUSE
+
+    return any(database.keepable and not database.in_memory and database.decision is not None
+               and database.decision.action in (REUSE, MIGRATE) for database in kept)
+
+
+def abandon(kept, reason):
+    """Leave the kept databases marked for a rebuild (the TEST_RUNNER's set-up failed on them)."""
+    from django.db import DatabaseError
+
+    for database in reversed(kept):
+        if not database.keepable:
+            database.connection.creation.destroy_test_db(database.original_name, database.verbosity)
+            continue
+        try:
+            if not database.in_memory and database.connection.settings_dict["NAME"] == database.test_name:
+                database.connection.close()  # a failed statement may have left its transaction unusable
+                database._write({"marker": {"changed": [reason]}})
+        except DatabaseError:
+            pass  # the running marker stays: rebuilt all the same
+        finally:
+            database._forget_memory()
+            database._point_at(database.original_name)
+            database.release()
 
 
 def teardown_databases(kept, untouched=False):

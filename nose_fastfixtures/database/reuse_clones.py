@@ -31,6 +31,8 @@ def stale_reason(stored, database):
         return "the kept database was rebuilt"
     if stored.get("marker"):
         return "its last run did not finish cleanly"
+    if database.changed_by_project:
+        return "the TEST_RUNNER's setup_databases added to the kept database"
     return None
 
 

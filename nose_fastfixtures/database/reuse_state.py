@@ -153,6 +153,29 @@ def restore_sequences(connection, fresh):
     return now
 
 
+def relations(connection):
+    """``{name: kind}`` of the database's tables (``"t"``, ``"p"``) and views (``"v"``), ours left out."""
+    with connection.cursor() as cursor:
+        return {info.name: info.type for info in connection.introspection.get_table_list(cursor)
+                if not _ours(info.name)}
+
+
+def drop_relations(connection, created):
+    """Drop the tables and views *created* (``[(name, kind)]``) after the fresh state, views first."""
+    quote = connection.ops.quote_name
+    cascade = " CASCADE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
+        try:
+            for name, kind in sorted(created, key=lambda item: item[1] != "v"):
+                statement = "DROP VIEW" if kind == "v" else "DROP TABLE"
+                cursor.execute(f"{statement} IF EXISTS {quote(name)}{cascade}")
+        finally:
+            if connection.vendor == "mysql":
+                cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
+
+
 def restorable(changed, fresh):
     """The changed tables whose rows can be put back, or None if something else changed (the schema)."""
     tables = [name for name in changed if not name.startswith("sequence:")]

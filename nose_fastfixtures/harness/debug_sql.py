@@ -6,6 +6,7 @@ failure or error shows what was caught, formatted by sqlparse (Django's own depe
 """
 
 import logging
+import unittest
 from io import StringIO
 
 
@@ -36,10 +37,11 @@ class SQLCapture:
 
     def with_sql(self, err):
         """*err* with the test's SQL added to its message (nose prints it after the traceback)."""
-        if self.stream is None:  # an error before any test (setUpClass)
-            return err
+        exc_type = err[0]
+        if self.stream is None or (isinstance(exc_type, type) and issubclass(exc_type, unittest.SkipTest)):
+            return err  # an error before any test (setUpClass), or a skip (unittest never shows its SQL)
         import sqlparse
 
         sql = sqlparse.format(self.stream.getvalue(), reindent=True, keyword_case="upper")
-        exc_type, value, traceback = err
+        _, value, traceback = err
         return exc_type, f"{value}\n{'-' * 70}\n{sql}", traceback

@@ -5,18 +5,44 @@ import os
 import sys
 
 from nose_fastfixtures.errors import ConfigError
+from nose_fastfixtures.planning import manage_py
 
 SETTINGS_HOWTO = (
     "pass --django-settings=MODULE, put 'django-settings = MODULE' in the [nosetests] "
-    "section of setup.cfg or nose.cfg, or set DJANGO_SETTINGS_MODULE"
+    "section of setup.cfg or nose.cfg, set DJANGO_SETTINGS_MODULE, or run from the folder "
+    "of a manage.py that sets it"
 )
 
 
-def choose_settings(option_value, environ):
-    """The settings module to use: the option (or config file), else DJANGO_SETTINGS_MODULE."""
+def settings_from_manage_py(directories):
+    """``(module, path)`` from the first ``manage.py`` in *directories* that names one; else None.
+
+    The file is read, never run (``planning.manage_py``), as ``manage.py`` would set it.
+    """
+    for directory in directories:
+        path = os.path.join(directory, "manage.py")
+        try:
+            with open(path, encoding="utf-8") as source:
+                module = manage_py.settings_module(source.read())
+        except (OSError, UnicodeDecodeError):
+            continue
+        if module:
+            return module, path
+    return None
+
+
+def choose_settings(option_value, environ, project_dirs=(), say=None):
+    """The settings module to use: the option (or config file), else DJANGO_SETTINGS_MODULE,
+    else the one ``./manage.py`` sets (said through *say*)."""
     module = option_value or environ.get("DJANGO_SETTINGS_MODULE")
-    if not module:
+    if module:
+        return module
+    found = settings_from_manage_py(project_dirs)
+    if found is None:
         raise ConfigError(f"no Django settings module given: {SETTINGS_HOWTO}")
+    module, path = found
+    if say is not None:
+        say(f"Django settings {module!r}, as {os.path.relpath(path)} sets DJANGO_SETTINGS_MODULE")
     return module
 
 
@@ -94,20 +120,6 @@ def started():
     from django.apps import apps
 
     return apps.ready
-
-
-def setup_test_environment(debug=False):
-    """Django's test environment, without unittest's Ctrl-C handler that nose does not use;
-    *debug* is ``manage.py test --debug-mode`` (off by default, as DiscoverRunner's)."""
-    from django.test.utils import setup_test_environment as django_setup
-
-    django_setup(debug=debug)
-
-
-def teardown_test_environment():
-    from django.test.utils import teardown_test_environment as django_teardown
-
-    django_teardown()
 
 
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"

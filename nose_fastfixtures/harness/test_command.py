@@ -178,4 +178,6 @@ def run(argv, extra_plugins=()):
     result = keeper.result
     if result is None:  # a plugin replaced nose's runner and result
         return 0 if program.success else 1
-    return len(result.failures) + len(result.errors) + len(getattr(result, "unexpectedSuccesses", ()))
+    failures = len(result.failures) + len(result.errors) + len(getattr(result, "unexpectedSuccesses", ()))
+    # A nose error class that counts as a failure keeps its own list (isfail=True).
+    return failures or (0 if result.wasSuccessful() else 1)

@@ -151,8 +151,11 @@ class ParallelSuite(unittest.TestSuite):
         context = multiprocessing.get_context("fork")
         for number in range(1, self.count + 1):
             parent_end, child_end = context.Pipe()
-            process = context.Process(target=worker.run, args=(number, child_end, self.job),
-                                      name=f"nose_fastfixtures worker {number}")
+            # The worker closes its copies of the parent's ends (its own and the earlier
+            # workers'): else it would never see its pipe close when the parent dies.
+            parents_ends = [parent_end, *(state.connection for state in self.workers.values())]
+            process = context.Process(target=worker.run, name=f"nose_fastfixtures worker {number}",
+                                      args=(number, child_end, self.job, os.getpid(), parents_ends))
             process.start()
             child_end.close()
             self.workers[number] = WorkerState(number, process, parent_end)

@@ -7,7 +7,9 @@ result proxy makes them, after the worker's own plugins have seen them) go to th
 parent in one batch when the test ends; the parent replays them to its reporters.
 """
 
+import ctypes
 import io
+import os
 import signal
 import sys
 import time
@@ -18,6 +20,8 @@ from nose_fastfixtures.harness import trial_compat
 from nose_fastfixtures.harness.contexts import teardown_pending_contexts
 from nose_fastfixtures.parallel.errors import PackedError
 from nose_fastfixtures.planning.timeline import TIMELINE, own_cpu_seconds
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def describe_test(test):
@@ -124,7 +128,10 @@ class WorkerResult:
         self.expectedFailures, self.unexpectedSuccesses = [], []
 
     def send(self, message):
-        self.connection.send(message)
+        try:
+            self.connection.send(message)
+        except OSError:  # the parent is gone (no PR_SET_PDEATHSIG here): stop as on Ctrl-C
+            raise KeyboardInterrupt from None
 
     def ref(self, test):
         index = self.refs.get(id(test))
@@ -224,8 +231,9 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt  # nose lets only this one through a test: the worker stops cleanly
 
 
-def run(number, connection, job):
+def run(number, connection, job, parent_pid=None, parents_ends=()):
     """The worker's whole life; ends with ``sys.exit``, which multiprocessing turns into ``os._exit``."""
+    _end_with_parent(parent_pid, parents_ends)
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     send = connection.send
@@ -259,6 +267,30 @@ def run(number, connection, job):
     # multiprocessing ends the process with os._exit after its finalizers: never the parent's
     # atexit handlers (its test databases' teardown).
     sys.exit(status)
+
+
+def _end_with_parent(parent_pid, parents_ends):
+    """A worker dies with its parent (a SIGKILL of ``nosetests``), at once, as a killed worker does.
+
+    Its clone is left as it is: the next run's check of kept clones finds it stale and
+    clones again, or drops it. On Linux the kernel kills it (``PR_SET_PDEATHSIG``); elsewhere
+    its pipe closes with the parent, which it notices when it next sends or waits for work.
+    """
+    for end in parents_ends:
+        end.close()
+    if _kill_me_with_my_parent() and parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before the kernel was told to watch it
+
+
+def _kill_me_with_my_parent():
+    """Ask Linux to SIGKILL this process when its parent (the thread that forked it) ends."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _say_fatal(send):

@@ -46,7 +46,7 @@ def django_options_for_nose(options, shuffle_seed=None):
     if options.get("debug_sql"):
         argv.append("--django-debug-sql")
     parallel = options.get("parallel") or 0
-    if parallel > 1:
+    if parallel > 0:  # 0: not given; 1, given, is serial even when NOSE_ARGS says --processes
         argv.append(f"--processes={parallel}")
     argv += [f"--django-tag={tag}" for tag in options.get("tags") or ()]
     argv += [f"--django-exclude-tag={tag}" for tag in options.get("exclude_tags") or ()]
@@ -75,3 +75,12 @@ def refuse_unsupported(options):
         raise ValueError(f"--top-level-directory {options['top_level']!r} has no meaning under nose: "
                          f"pass -- --where=DIRECTORY instead")
 
+
+
+def timing_lines(totals):
+    """``--timing``: Django's runner's own lines from the run's phase totals (seconds per
+    timeline kind); Django's command then adds "Total run took". Cloning for parallel
+    workers is part of Django's database setup."""
+    setup = totals.get("db-setup", 0.0) + totals.get("db-clone", 0.0)
+    return [f"Total database setup took {setup:.3f}s",
+            f"Total database teardown took {totals.get('db-teardown', 0.0):.3f}s"]

@@ -36,12 +36,15 @@ def settings_digest(settings_dict, routers=()):
     return digest(canonical({"database": relevant, "routers": list(routers)}))
 
 
-def compute(django_version, settings_dict, routers, migrations, unmigrated, global_fixtures=None):
+def compute(django_version, settings_dict, routers, migrations, unmigrated, global_fixtures=None,
+            project_setup=None):
     """The fingerprint of one alias's test schema, as a JSON-serializable dict.
 
     *migrations*: ``{app_label: {migration_name: file_digest}}``; *unmigrated*:
     ``{app_label: description_text}`` for apps whose tables come from their models;
-    *global_fixtures*: the digest of the global fixtures loaded into it, if any.
+    *global_fixtures*: the digest of the global fixtures loaded into it, if any;
+    *project_setup*: the digest of the TEST_RUNNER's own ``setup_databases``, which
+    adds to the kept database every run, if it has one.
     """
     computed = {
         "format": FORMAT,
@@ -52,6 +55,8 @@ def compute(django_version, settings_dict, routers, migrations, unmigrated, glob
     }
     if global_fixtures:
         computed["global_fixtures"] = global_fixtures
+    if project_setup:
+        computed["project_setup"] = project_setup
     return computed
 
 
@@ -101,6 +106,10 @@ def classify(old, new):
                     if old_unmigrated.get(app) != new_unmigrated.get(app)]
     if changed_apps:
         return Decision(REBUILD, f"the models of app(s) without migrations changed: {names(changed_apps)}")
+    if old.get("project_setup") != new.get("project_setup"):
+        return Decision(REBUILD, "the TEST_RUNNER's setup_databases changed" if old.get("project_setup")
+                        and new.get("project_setup") else "the TEST_RUNNER's own setup_databases "
+                        + ("runs on it now" if new.get("project_setup") else "is gone"))
     if old.get("global_fixtures") != new.get("global_fixtures"):
         return Decision(REBUILD, _global_fixtures_change(old.get("global_fixtures"), new.get("global_fixtures")))
     removed, edited, added = _migration_changes(old.get("migrations", {}), new["migrations"])

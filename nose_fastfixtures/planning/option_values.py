@@ -22,6 +22,14 @@ def whole_number(value):
         raise ValueError(f"takes a whole number, not {value!r}") from None
 
 
+def fixture_names(value):
+    """Fixture names as for loaddata, comma-separated; empty is none. A value with
+    only commas or spaces names none, and is a mistake rather than a wish for none."""
+    if value.strip() and not any(name.strip() for name in value.split(",")):
+        raise ValueError(f"{value!r} names no fixture; give fixture names as for loaddata, comma-separated")
+    return value
+
+
 class at_least_zero:  # noqa: N801 - used like the functions beside it; a class, so it pickles
     """A check for a number (``int`` or ``float``) of 0 or more.
 

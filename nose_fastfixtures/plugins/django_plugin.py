@@ -18,6 +18,7 @@ from nose_fastfixtures.harness import (
     interrupts,
     loading,
     process_exit,
+    project_runner,
     selection,
     suites,
 )
@@ -92,9 +93,9 @@ class DjangoPlugin(FastFixturesPlugin):
             help="run the classes in a random order from SEED, inside Django's groups "
                  "(as manage.py test --shuffle) [NOSE_DJANGO_SHUFFLE]",
         )
-        parser.add_option(
-            "--global-fixtures", dest="global_fixtures", metavar="NAMES",
-            default=env.get("NOSE_GLOBAL_FIXTURES"),
+        self.checked_options.add(
+            "--global-fixtures", "global_fixtures", option_values.fixture_names, "NOSE_GLOBAL_FIXTURES",
+            metavar="NAMES",
             help="fixtures (comma-separated, as for loaddata) loaded once before the first test "
                  "and present for every test: changes what tests see [NOSE_GLOBAL_FIXTURES]",
         )
@@ -154,6 +155,7 @@ class DjangoPlugin(FastFixturesPlugin):
         self.debug_mode = bool(options.django_debug_mode)
         self.sql_capture = debug_sql.SQLCapture() if options.django_debug_sql else None
         self.undo_at_end = []
+        self.runner = None  # the project's TEST_RUNNER (or Django's DiscoverRunner), made in begin
 
     def begin(self):
         TIMELINE.begin_run(process_started())
@@ -163,13 +165,15 @@ class DjangoPlugin(FastFixturesPlugin):
         try:
             with TIMELINE.span("settings"):
                 if not django_env.started():  # under manage.py test it is, with its settings
-                    settings = django_env.choose_settings(self.settings_option, os.environ)
+                    settings = django_env.choose_settings(self.settings_option, os.environ, self._project_dirs(),
+                                                          say=self._say_at_2)
                     django_env.start_django(settings, self.conf.workingDir)
+                self.runner = self._make_runner()
         except FastFixturesError as error:
             exit_with(error)
         except KeyboardInterrupt:
             interrupts.leave("while Django started")
-        django_env.setup_test_environment(debug=self.debug_mode)
+        project_runner.setup_test_environment(self.runner)
         if self.sql_capture is not None:
             self.sql_capture.begin()
         if self.fast_loads:
@@ -178,6 +182,29 @@ class DjangoPlugin(FastFixturesPlugin):
             self.undo_at_end += [fast_load.every_loaddata(), fixture_cache.install()]
         if self.fast_hasher:
             self.undo_at_end.append(django_env.prefer_fast_hasher())
+
+    def _project_dirs(self):
+        """Where ./manage.py may be: the current folder, then nose's working folder (-w)."""
+        return list(dict.fromkeys(filter(None, [os.getcwd(), self.conf.workingDir])))
+
+    def _say_at_2(self, message):
+        if self.verbosity >= 2:
+            sys.stderr.write(f"nose_fastfixtures: {message}\n")
+
+    def _make_runner(self):
+        """The project's TEST_RUNNER, made with the options manage.py test would give it; its line, if any."""
+        options = self.conf.options
+        parallel = next((plugin.processes for plugin in self.conf.plugins.plugins
+                         if getattr(plugin, "name", None) == "parallel" and plugin.enabled), 0)
+        runner, warning = project_runner.make_runner(
+            self.verbosity, failfast=getattr(options, "stopOnError", False),
+            keepdb=getattr(options, "enable_plugin_reuse_db", False), parallel=parallel,
+            shuffle=self.shuffle_seed, pdb=getattr(options, "debugErrors", False)
+            or getattr(options, "debugFailures", False), debug_mode=self.debug_mode)
+        project_runner.say(warning)
+        if type(runner).__module__ != "django.test.runner":
+            self._say_at_2(f"the run is set up by TEST_RUNNER {type(runner).__module__}.{type(runner).__qualname__}")
+        return runner
 
     def prepareTestLoader(self, loader):
         self.undo_loading = loading.keep_unittest_classes_home()
@@ -265,10 +292,10 @@ class DjangoPlugin(FastFixturesPlugin):
             exit_with(error)
         self.databases = TestDatabases(
             self.verbosity, reuse=bool(getattr(self.conf.options, "enable_plugin_reuse_db", False)),
-            global_fixtures=global_fixtures)
+            global_fixtures=global_fixtures, runner=self.runner)
         atexit.register(self._teardown)
         try:
-            self.databases.setup(databases_for(cases))
+            self.databases.setup(databases_for(cases, self.runner))
         except FastFixturesError as error:
             self._teardown()
             exit_with(error)
@@ -349,6 +376,6 @@ class DjangoPlugin(FastFixturesPlugin):
             for hook in self.teardown_hooks:
                 interrupts.cleanup_step(hook, "remove the fixture layers")
             interrupts.cleanup_step(databases.teardown, "tear down the test databases")
-            django_env.teardown_test_environment()
+            project_runner.teardown_test_environment(self.runner)
         while self.undo_at_end:
             self.undo_at_end.pop()()

@@ -102,10 +102,21 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Test runs detected from the command line, a common idiom (pytest-django users add the
-# second half): the fixtures' md5 password hashes only verify with the fast test hasher.
+# second half: pytest never uses TEST_RUNNER): the fixtures' md5 password hashes only
+# verify with MD5PasswordHasher listed. The test runner then puts it first (fast hashing).
 TESTING = (len(sys.argv) > 1 and sys.argv[1] == "test") or "pytest" in sys.modules
 if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+
+# manage.py test (and nosetests --with-django) run through it: settings and canned rows.
+TEST_RUNNER = "config.test_runner.ShopTestRunner"
+
+# Mail goes out through an SMTP server named in the environment (none: no mail).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

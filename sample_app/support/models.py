@@ -144,3 +144,20 @@ class Comment(models.Model):
     @property
     def excerpt(self):
         return utils.truncate_words(self.body, 6)
+
+
+class CannedReply(models.Model):
+    """A reply agents send as is; the rows come with the deployment (and the test runner), not a fixture."""
+
+    key = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.title
+
+    def render(self, ticket):
+        return self.body.format(first_name=ticket.customer.first_name, number=ticket.pk)

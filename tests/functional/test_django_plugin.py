@@ -135,6 +135,17 @@ def test_settings_from_the_environment(project):
     (project / "setup.cfg").write_text("[nosetests]\nwith-django = 1\n")
     run = nose(project, env={"DJANGO_SETTINGS_MODULE": "tinyproject.settings"})
     assert run.returncode == 0, run.output
+    # None given: the module ./manage.py sets (read, not run), said at -v 2 only.
+    run = nose(project, "-v", env={"DJANGO_SETTINGS_MODULE": ""})
+    assert run.returncode == 0, run.output
+    assert ("nose_fastfixtures: Django settings 'tinyproject.settings', as manage.py sets "
+            "DJANGO_SETTINGS_MODULE") in run.stderr.splitlines(), run.stderr
+    (project / "manage.py").write_text("import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'nowhere.settings'\n"
+                                       "raise SystemExit('manage.py was run')\n")
+    run = nose(project, env={"DJANGO_SETTINGS_MODULE": ""})
+    assert run.returncode == 2 and "cannot import Django settings 'nowhere.settings'" in run.stderr, run.output
+    assert "manage.py was run" not in run.output
+    (project / "manage.py").unlink()
     run = nose(project, env={"DJANGO_SETTINGS_MODULE": ""})
     assert run.returncode == 2 and "no Django settings module given" in run.stderr
 

@@ -298,6 +298,66 @@ def test_interrupted_parallel_run_leaves_no_database(tmp_path, backend):
     assert _leftover_databases(backend, env["DB_NAME"], root) == [], stderr
 
 
+WAITING = '''
+    import os
+    import time
+
+    from django.test import TestCase
+
+
+    def wait():
+        open(os.path.join(os.environ["NFF_MARKS"], str(os.getpid())), "w").close()
+        time.sleep(120)
+
+
+    class Waits(TestCase):
+        def test_waits(self):
+            wait()
+
+
+    class WaitsToo(TestCase):
+        def test_waits(self):
+            wait()
+'''
+
+
+def test_workers_end_with_their_killed_parent(tmp_path):
+    # SIGKILL of nosetests while its workers ran long tests: they ran on for minutes, each
+    # holding its own copy of the parent's end of its pipe (make chaos, every backend).
+    root = make_project(tmp_path / "project", {"test_waiting.py": WAITING}, setup_cfg=CFG)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    env = {**os.environ, **backend_env("sqlite"), "PYTHONPATH": str(ROOT), "NFF_MARKS": str(marks)}
+    process = subprocess.Popen([sys.executable, "-m", "nose", "--processes=2"], cwd=root, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            workers = [int(mark.name) for mark in marks.iterdir()]
+        assert len(workers) == 2, "the workers never started their tests"
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 30  # make chaos's bound; it takes milliseconds
+        while any(map(_running, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(_running, workers))
+    finally:
+        process.kill()
+        for pid in filter(_running, workers):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid):
+    """Alive and not a zombie (an orphan's reaper may be slow to collect it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def _children(pid):
     try:
         return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()

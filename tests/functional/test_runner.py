@@ -33,7 +33,7 @@ TESTS = {
                 Item.objects.create(name="x")
 
             def test_fails(self):
-                self.assertEqual(1, 2)
+                self.assertEqual(Item.objects.filter(name="counted").count(), 2)
 
 
         class Plain(SimpleTestCase):
@@ -110,14 +110,18 @@ def test_selection_is_djangos(project, selection, nose_flags):
 
 
 def test_labels_django_options_and_nose_options_after_dashes(project):
-    """Django's labels and -v, --failfast, --shuffle, --keepdb, --durations; nose's own after --."""
+    """Django's labels and -v, --failfast, --shuffle, --keepdb, --durations, --debug-sql, --timing;
+    nose's own after --. The settings are manage.py's: a django-settings in setup.cfg is not used."""
+    (project / "setup.cfg").write_text("[nosetests]\nwith-django = 1\ndjango-settings = tinyproject.no_such_settings\n")
     run = manage_py_test(project, "shop.tests.test_tagged.Plain", "shop.tests.test_tagged.SlowChild.test_fails",
-                         "-v", "2", "--failfast", "--shuffle", "--keepdb", "--durations", "2",
+                         "-v", "2", "--failfast", "--shuffle", "--keepdb", "--durations", "2", "--debug-sql", "--timing",
                          "--", "--with-progressive")
     assert run.returncode == 1, run.output
     assert "--with-django --verbosity=2 --with-fixture-bundling --stop --with-reuse-db" in run.stdout, run.output
     assert "Used shuffle seed:" in run.output and "Slowest test durations" in run.output
+    assert "Total database setup took" in run.stderr and "Total run took" in run.stderr  # --timing
     assert "reuse-db: default: created" in run.output
+    assert '"shop_item"."name" = \'counted\'' in run.output  # the failing test's SQL (--debug-sql)
     # The labelled tests only, in a shuffled order up to the failure (--failfast).
     assert run.outcomes["shop.tests.test_tagged.SlowChild.test_fails"] == "fail", run.outcomes
     assert set(run.outcomes) <= {"shop.tests.test_tagged.SlowChild.test_fails",

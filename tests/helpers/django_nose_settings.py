@@ -5,6 +5,8 @@
 
 from config.settings import *  # noqa: F401,F403 - the project's settings, unchanged
 
-TEST_RUNNER = "nose_fastfixtures.runner.NoseTestSuiteRunner"
+# The project's own runner (config.test_runner) made a subclass of ours, as django-nose
+# projects with their own set-up wrote theirs.
+TEST_RUNNER = "tests.helpers.django_nose_runner.ShopNoseTestSuiteRunner"
 NOSE_ARGS = ["--with-fixture-bundling", "--with-class-fixtures"]
 NOSE_PLUGINS = ["tests.helpers.run_nose.OutcomeRecorder"]

@@ -8,6 +8,8 @@ from tests.helpers.outcomes import Outcomes, unittest_key
 
 
 class RecordingResult(unittest.TextTestResult):
+    """Records each outcome; put in front of the runner's own result class (TextTestResult by default)."""
+
     outcomes = None
 
     def _record(self, test, outcome):
@@ -43,9 +45,14 @@ class RecordingResult(unittest.TextTestResult):
             self._record(test, "fail" if issubclass(err[0], test.failureException) else "error")
 
 
-class RecordingRunner(DiscoverRunner):
+class Recording:
+    """Mixed into the project's TEST_RUNNER class: its hooks run as without the recorder."""
+
     def get_resultclass(self):
-        return RecordingResult
+        base = super().get_resultclass() or unittest.TextTestResult
+        if issubclass(base, RecordingResult):
+            return base
+        return type(f"Recording{base.__name__}", (RecordingResult, base), {})
 
     def run_suite(self, suite, **kwargs):
         RecordingResult.outcomes = Outcomes()
@@ -53,3 +60,22 @@ class RecordingRunner(DiscoverRunner):
             return super().run_suite(suite, **kwargs)
         finally:
             RecordingResult.outcomes.save()
+
+
+def recording_runner(project_runner):
+    """The project's runner class with the recorder mixed in (Django's DiscoverRunner if it has none)."""
+    return type("RecordingRunner", (Recording, project_runner), {})
+
+
+def __getattr__(name):
+    """``RecordingRunner``: made when ``manage.py test --testrunner=...RecordingRunner`` asks for it,
+    from ``settings.TEST_RUNNER`` (configured by then), so the project's runner still sets the run up."""
+    if name != "RecordingRunner":
+        raise AttributeError(name)
+    from django.conf import settings
+    from django.test.utils import get_runner
+
+    project_runner = get_runner(settings)
+    if not (isinstance(project_runner, type) and issubclass(project_runner, DiscoverRunner)):
+        project_runner = DiscoverRunner
+    return recording_runner(project_runner)

@@ -151,3 +151,18 @@ def test_a_write_refused_while_the_test_databases_are_made_leaves_none_behind(gu
     assert done.returncode == 2, done.output
     assert "refused a write to the real database" in done.stderr and "Traceback" not in done.output
     assert left == [], done.stderr
+
+
+@pytest.mark.parametrize("place", ["flag", "env"])
+def test_a_global_fixtures_value_naming_no_fixture_is_a_usage_error(guarded_project, place):
+    # --global-fixtures=',,' (any place) ran the tests with no global fixtures, exit 0
+    # (make chaos's bad configuration part, every backend).
+    env = {**backend_env("sqlite"), "REUSE_DB": "1", **({"NOSE_GLOBAL_FIXTURES": ",,"} if place == "env" else {})}
+    try:
+        done = run_nose(guarded_project, ["--global-fixtures=,,"] if place == "flag" else [], env)
+        left = leftover_test_databases("sqlite", env, guarded_project)
+    finally:
+        drop_kept_databases("sqlite", env, guarded_project / "tinyproject")
+    assert done.returncode == 2, done.output
+    assert done.stderr.count("\n") == 1 and "',,' names no fixture" in done.stderr, done.stderr
+    assert left == [] and not done.outcomes

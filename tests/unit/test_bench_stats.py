@@ -198,3 +198,13 @@ def test_phases_add_up_to_the_wall_time():
     rows = [{"suite": "sample-full-pg", "backend": "postgresql", "contender": "django", "wall": 10.0,
              "phases": stats.median_phases([django, django])}]
     assert "fixture loads" in stats.format_phases(rows) and "3.0 s" in stats.format_phases(rows)
+
+
+def test_simulate_keeps_each_names_median_over_its_rounds():
+    from bench.simulate import median_durations
+    from nose_fastfixtures.planning.durations import Durations
+
+    runs = [Durations(classes={"a.A": 1.0, "a.B": 4.0}, layers={"default:x": 0.5}),
+            Durations(classes={"a.A": 3.0}, layers={"default:x": 0.1}),  # a busy moment, and B not run
+            Durations(classes={"a.A": 2.0, "a.B": 6.0}, layers={"default:x": 0.3})]
+    assert median_durations(runs) == Durations(classes={"a.A": 2.0, "a.B": 5.0}, layers={"default:x": 0.3})

@@ -2,7 +2,12 @@
 
 import pytest
 
-from nose_fastfixtures.planning.django_options import django_options_for_nose, nose_argv, refuse_unsupported
+from nose_fastfixtures.planning.django_options import (
+    django_options_for_nose,
+    nose_argv,
+    refuse_unsupported,
+    timing_lines,
+)
 
 DJANGO_DEFAULTS = {  # what Django's parser gives when nothing is said
     "verbosity": 1, "failfast": False, "keepdb": False, "shuffle": False, "reverse": False,
@@ -20,7 +25,8 @@ DJANGO_DEFAULTS = {  # what Django's parser gives when nothing is said
     ({"shuffle": 2012}, ["--django-shuffle=2012"]),
     ({"shuffle": 0}, ["--django-shuffle=0"]),
     ({"shuffle": None}, ["--django-shuffle=77"]),  # --shuffle alone: the seed the caller drew
-    ({"parallel": 1}, []),
+    ({"parallel": 0}, []),
+    ({"parallel": 1}, ["--processes=1"]),
     ({"parallel": 4}, ["--processes=4"]),
     ({"tags": ["slow", "db"]}, ["--django-tag=slow", "--django-tag=db"]),
     ({"exclude_tags": ["slow"]}, ["--django-exclude-tag=slow"]),
@@ -66,3 +72,12 @@ def test_options_nose_cannot_honour_say_what_to_do(given, message):
 def test_defaults_are_accepted():
     refuse_unsupported(DJANGO_DEFAULTS)
     refuse_unsupported({"pdb": True, "parallel": 1})
+
+
+@pytest.mark.parametrize("totals, lines", [
+    ({}, ["Total database setup took 0.000s", "Total database teardown took 0.000s"]),
+    ({"db-setup": 1.25, "db-clone": 0.5, "db-teardown": 0.0125, "test": 9.0},
+     ["Total database setup took 1.750s", "Total database teardown took 0.013s"]),
+])
+def test_timing_lines_are_djangos(totals, lines):
+    assert timing_lines(totals) == lines

@@ -60,6 +60,22 @@ def test_global_fixtures_are_part_of_the_fresh_state(old, new, action, reason):
     assert (decision.action, reason in decision.reason) == (action, True), decision
 
 
+def with_runner(digest):
+    return fp.compute("5.2.19", SETTINGS, (), MIGRATIONS, UNMIGRATED, project_setup=digest)
+
+
+@pytest.mark.parametrize("old, new, action, reason", [
+    (with_runner("r1"), with_runner("r1"), fp.REUSE, "unchanged"),
+    (with_runner("r1"), with_runner("r2"), fp.REBUILD, "the TEST_RUNNER's setup_databases changed"),
+    (OLD, with_runner("r1"), fp.REBUILD, "the TEST_RUNNER's own setup_databases runs on it now"),
+    (with_runner("r1"), OLD, fp.REBUILD, "the TEST_RUNNER's own setup_databases is gone"),
+])
+def test_the_project_runners_own_setup_databases_is_part_of_the_fresh_state(old, new, action, reason):
+    decision = fp.classify(old, new)
+    assert (decision.action, reason in decision.reason) == (action, True), decision
+    assert "project_setup" not in OLD  # fingerprints of projects without one stay as they were
+
+
 def test_no_stored_fingerprint_means_create_and_another_format_means_rebuild():
     assert fp.classify(None, OLD).action == fp.CREATE
     assert fp.classify({**OLD, "format": 0}, OLD).action == fp.REBUILD

@@ -9,6 +9,7 @@ from nose_fastfixtures.harness.suites import (
     children,
     is_group,
     iter_tests,
+    keep_only,
     materialize,
     merge_repeated_classes,
     split_into_units,
@@ -121,3 +122,11 @@ def test_an_imported_class_runs_once_under_its_own_id(tmp_path, monkeypatch):
                    "test_two.TestOther.test_a", "test_two.TestOther.test_b", "test_two.TestOther.test_c"]
     shared = [unit for unit in split_into_units(suite) if unit.context.__name__ == "SharedTests"]
     assert len(shared) == 1  # its tests together in one class suite: setUpClass runs once
+
+
+def test_keep_only_drops_the_suites_it_empties(tmp_path):
+    """No test of TestA is wanted: its class suite and its module (with setup_module) go, so
+    neither fixture runs; TestB keeps the wanted one of its two tests."""
+    suite = keep_only(materialize(load(tmp_path)), lambda test: names(test) == ["test_two"])
+    assert names(suite) == ["test_two"]
+    assert [unit.context.__name__ for unit in split_into_units(suite)] == ["TestB"]
