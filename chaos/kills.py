@@ -265,7 +265,8 @@ def run_part(campaign, part, count, seed, log, cases=None):
     phases = moments.PHASES if count > 2 else tuple(p for p in moments.PHASES if p not in moments.COLD_PHASES)
     # The reference runs an earlier part made are kept; a part that needs a cold one too (a kills
     # part of 0 or 1 cases made only the warm one) traces what is missing.
-    missing = [kind for kind in (("cold", "warm") if count > 2 else ("warm",)) if kind not in campaign.references]
+    needed = ("cold", "warm") if count > 2 else ("warm",)
+    missing = [kind for kind in needed if kind not in campaign.references]
     if missing:
         campaign.prepare(tuple(missing))
     cases = [] if cases is None else cases
