@@ -193,6 +193,8 @@ class Bench:
             entry["times"].append(wall if started and timed else None)
             entry["cpu_times"].append(cpu if started and timed else None)
             entry["returncodes"].append(done.returncode)
+            entry.setdefault("worker_cores", []).append(
+                stats.workers_cores(timeline.get("processes", [])) if timeline and started and timed else None)
             entry["counts"] = counts
             if done.returncode:
                 entry["note"] = failure_note(done.stdout + done.stderr, done.returncode)
@@ -273,8 +275,11 @@ class Bench:
                     expected = base.get("counts", {}).get("outcomes", {})
                     actual = entry.get("counts", {}).get("outcomes", {})
                     row["phases"] = stats.median_phases(entry.get("phases", []))
+                    # Ours under --processes: how many cores the workers got (below 2, the machine was busy).
+                    cores = stats.median(entry.get("worker_cores", []))
+                    note = entry.get("note") or (f"workers used {cores:.2f} cores (median)" if cores else "")
                     row.update(suite=suite.name, backend=backend, contender=contender.slug, ours=contender.ours,
-                               fidelity=stats.fidelity(expected, actual), note=entry.get("note", ""),
+                               fidelity=stats.fidelity(expected, actual), note=note,
                                times=entry["times"], cpu_times=entry["cpu_times"], returncodes=entry["returncodes"],
                                differences=stats.outcome_differences(expected, actual)[:20])
                     rows.append(row)

@@ -97,6 +97,17 @@ def _cell(value, kind):
     return str(value)
 
 
+def workers_cores(processes):
+    """How many cores a parallel run's workers used between them while they ran, from its timeline's
+    ``processes`` (lane 0 the main process); None for a serial run. Below the worker count, the
+    workers waited (a busy machine): their wall time says little about the engine."""
+    workers = [process for process in processes if process["lane"] != 0]
+    if not workers:
+        return None
+    start, end = min(p["start"] for p in workers), max(p["end"] for p in workers)
+    return sum(p["cpu"] for p in workers) / (end - start) if end > start else None
+
+
 COLUMNS = (
     ("suite", "suite", "text"),
     ("backend", "backend", "text"),

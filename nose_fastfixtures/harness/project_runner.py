@@ -75,9 +75,9 @@ def handed_over(runner):
 
 def make_runner(verbosity, failfast=False, keepdb=False, parallel=0, shuffle=None, pdb=False, debug_mode=False):
     """``(runner instance, warning line or None)`` for this run; a runner that cannot be made is one line."""
+    if _handed_over:
+        return _running_runner(_handed_over[-1], verbosity)
     cls, dotted, own, warning = runner_class()
-    if _handed_over and own and isinstance(_handed_over[-1], cls):
-        return _handed_over[-1], warning
     try:
         defaults = manage_py_test_defaults(dotted if own else "django.test.runner.DiscoverRunner")
     except (Exception, SystemExit) as exc:  # its add_arguments wants something on the command line
@@ -90,6 +90,22 @@ def make_runner(verbosity, failfast=False, keepdb=False, parallel=0, shuffle=Non
     except Exception as exc:
         raise ConfigError(f"TEST_RUNNER {dotted!r} could not be made with the options manage.py test "
                           f"gives it: {type(exc).__name__}: {exc}") from exc
+
+
+def _running_runner(instance, verbosity):
+    """The runner manage.py test is running (its class is what manage.py chose, ``--testrunner``
+    included): its own hooks, unless it is a nose runner itself (then Django's plain ones)."""
+    from django.test.runner import DiscoverRunner
+
+    cls = type(instance)
+    if planning.is_nose_runner(cls.__module__ or ""):
+        options = planning.construction_options(manage_py_test_defaults("django.test.runner.DiscoverRunner"),
+                                                verbosity, failfast=instance.failfast, keepdb=instance.keepdb,
+                                                parallel=instance.parallel, pdb=instance.pdb,
+                                                debug_mode=instance.debug_mode)
+        return DiscoverRunner(**options), None
+    dotted = f"{cls.__module__}.{cls.__qualname__}"
+    return instance, planning.unused_hooks_warning(dotted, planning.unused_hooks(_overridden(cls, DiscoverRunner)))
 
 
 @contextmanager

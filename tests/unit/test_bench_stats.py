@@ -208,3 +208,11 @@ def test_simulate_keeps_each_names_median_over_its_rounds():
             Durations(classes={"a.A": 3.0}, layers={"default:x": 0.1}),  # a busy moment, and B not run
             Durations(classes={"a.A": 2.0, "a.B": 6.0}, layers={"default:x": 0.3})]
     assert median_durations(runs) == Durations(classes={"a.A": 2.0, "a.B": 5.0}, layers={"default:x": 0.3})
+
+
+def test_workers_cores_from_a_timelines_processes():
+    main = {"lane": 0, "cpu": 50.0, "start": 0.0, "end": 100.0}
+    workers = [{"lane": 1, "cpu": 6.0, "start": 60.0, "end": 80.0}, {"lane": 2, "cpu": 4.0, "start": 61.0, "end": 79.0}]
+    assert stats.workers_cores([main, *workers]) == 0.5  # 10 CPU seconds in the 20 s they ran
+    assert stats.workers_cores([main]) is None
+    assert stats.workers_cores([]) is None
