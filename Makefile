@@ -15,9 +15,14 @@ MYSQL_DRIVER = $(BIN)/python -c "import MySQLdb" 2>/dev/null \
   || $(BIN)/pip install -q --disable-pip-version-check -e '.[mysql]' \
   || echo "warning: mysqlclient did not build (apt-get install libmariadb-dev pkg-config); MariaDB tests will be skipped"
 
+# One pip call with the driver when it builds (each call resolves again and builds the editable
+# package again); else without it, and MYSQL_DRIVER says why.
+PIP_INSTALL = $(BIN)/pip install -q --disable-pip-version-check --prefer-binary
+
 $(STAMP): setup.py requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[postgresql]' -r requirements-dev.txt
+	$(PIP_INSTALL) -e '.[postgresql,mysql]' -r requirements-dev.txt 2>/dev/null \
+	  || $(PIP_INSTALL) -e '.[postgresql]' -r requirements-dev.txt
 	@$(MYSQL_DRIVER)
 	@! $(BIN)/pip show -q nose 2>/dev/null || (echo "error: the broken 'nose' distribution got installed" && false)
 	touch $(STAMP)
@@ -28,8 +33,11 @@ mysql-driver: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python tools/demo.py
 
+# The tests run in parallel, one pytest-xdist worker per core (at most 4; TEST_WORKERS=0 for one
+# process): each test goes to the next free worker (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: $(STAMP) mysql-driver
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses=4 --dist loadgroup tests
 
 # Every contender on every backend, side by side (11 to 16 minutes here, under 30); options:
 # make bench BENCH_ARGS="--backends sqlite --runs 1". Contender venvs go in .bench/.
@@ -42,7 +50,7 @@ bench: $(STAMP) mysql-driver
 CHAOS_STAMP := $(VENV)/.chaos-installed
 
 $(CHAOS_STAMP): $(STAMP) chaos/requirements.txt
-	$(BIN)/pip install -q --disable-pip-version-check -r chaos/requirements.txt
+	$(PIP_INSTALL) -r chaos/requirements.txt
 	touch $(CHAOS_STAMP)
 
 chaos: $(CHAOS_STAMP)

@@ -263,8 +263,12 @@ def run_part(campaign, part, count, seed, log, cases=None):
     signum = signal.SIGKILL if part == "kills" else signal.SIGINT
     # A quick campaign (one case or two) aims at the phases of a warm run only: no cold reference.
     phases = moments.PHASES if count > 2 else tuple(p for p in moments.PHASES if p not in moments.COLD_PHASES)
-    if not campaign.references:
-        campaign.prepare(("cold", "warm") if count > 2 else ("warm",))
+    # The reference runs an earlier part made are kept; a part that needs a cold one too (a kills
+    # part of 0 or 1 cases made only the warm one) traces what is missing.
+    needed = ("cold", "warm") if count > 2 else ("warm",)
+    missing = [kind for kind in needed if kind not in campaign.references]
+    if missing:
+        campaign.prepare(tuple(missing))
     cases = [] if cases is None else cases
     backend = campaign.backend
     for index, aim in enumerate(moments.schedule(count, phases, seed + (part == "interrupts"))):

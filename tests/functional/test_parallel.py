@@ -176,7 +176,7 @@ def xunit_cases(path):
 
 def djangos_run(project, backend):
     if backend not in _django_runs:
-        _django_runs[backend] = run_django(project, env={**backend_env(backend), "DB_NAME": "tinydjango"})
+        _django_runs[backend] = run_django(project, env=backend_env(backend, "tinydjango"))
     return _django_runs[backend]
 
 

@@ -1,15 +1,18 @@
 """The sample suite under nosetests gives exactly the outcomes of ``manage.py test``.
 
-Django's runner runs once per backend; every set of plugins is compared with it, and
-so is ``manage.py test`` through our TEST_RUNNER, configured the django-nose way.
+Django's runner runs once per backend and session (tests/helpers/shared_runs.py); every set
+of plugins is compared with it, and so is ``manage.py test`` through our TEST_RUNNER,
+configured the django-nose way.
 """
 
 from collections import Counter
+from functools import partial
 
 import pytest
 
-from tests.helpers.backends import backend_env, drop_kept_databases
+from tests.helpers.backends import BACKENDS, backend_env, drop_kept_databases
 from tests.helpers.oracle import SAMPLE_APP, compare, run_django, run_manage_py_test, run_nose
+from tests.helpers.shared_runs import SharedRun, session_folder
 
 PLUGIN_SETS = {
     "django": [],
@@ -23,34 +26,37 @@ PLUGIN_SETS = {
     # (tests/helpers/django_nose_settings.py: NOSE_ARGS with our plugins, REUSE_DB=1).
     "all": ["--with-class-fixtures", "--with-fixture-bundling", "--with-progressive", "--with-reuse-db"],
 }
-_django_runs = {}
 
 
-def djangos_run(backend):
-    if backend not in _django_runs:
-        _django_runs[backend] = run_django(env=backend_env(backend))
-    return _django_runs[backend]
+@pytest.fixture(scope="session")
+def djangos_runs(tmp_path_factory):
+    """Django's run over the sample suite per backend, once per session (under pytest-xdist too)."""
+    folder = session_folder(tmp_path_factory)
+    return {backend: SharedRun(folder, f"sample-suite-django-{backend}",
+                               partial(run_django, env=backend_env(backend)))
+            for backend in BACKENDS}
 
 
 @pytest.mark.parametrize("plugins", PLUGIN_SETS.values(), ids=PLUGIN_SETS.keys())
-def test_sample_suite_outcomes_match_djangos_runner(backend, plugins):
-    django_run = djangos_run(backend)
+def test_sample_suite_outcomes_match_djangos_runner(backend, plugins, djangos_runs):
+    djangos_runs[backend].claim()  # the first test of a backend makes Django's run, before its own
     env = backend_env(backend)
     try:
-        nose_run = run_nose(args=plugins, env=env)
+        nose_runs = [run_nose(args=plugins, env=env)]
         if "--with-reuse-db" in plugins:
-            assert compare(django_run, nose_run) == [], nose_run.output[-5000:]
-            nose_run = run_manage_py_test(args=["--settings=tests.helpers.django_nose_settings"],
-                                          env={**env, "REUSE_DB": "1"})  # warm: the kept database
-            assert "reuse-db: default: reused" in nose_run.output, nose_run.output[-3000:]
-            assert "fixture loads:" in nose_run.output  # NOSE_ARGS' bundling ran
+            warm = run_manage_py_test(args=["--settings=tests.helpers.django_nose_settings"],
+                                      env={**env, "REUSE_DB": "1"})  # warm: the kept database
+            assert "reuse-db: default: reused" in warm.output, warm.output[-3000:]
+            assert "fixture loads:" in warm.output  # NOSE_ARGS' bundling ran
+            nose_runs.append(warm)
     finally:
         if "--with-reuse-db" in plugins:
             drop_kept_databases(backend, env, SAMPLE_APP)
 
+    django_run = djangos_runs[backend].get()
     assert django_run.outcomes, django_run.output[-3000:]
     counts = Counter(django_run.outcomes.values())
     assert counts["pass"] > 450, counts  # the whole suite ran, not a fraction of it
-    assert compare(django_run, nose_run) == [], nose_run.output[-5000:]
-    assert nose_run.returncode == django_run.returncode, nose_run.output[-3000:]
-
+    for nose_run in nose_runs:
+        assert compare(django_run, nose_run) == [], nose_run.output[-5000:]
+        assert nose_run.returncode == django_run.returncode, nose_run.output[-3000:]

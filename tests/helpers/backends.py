@@ -44,8 +44,8 @@ def _server_statement(backend, sql):
     if backend == "postgresql":
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as connection:
-            connection.execute(sql.replace("`", '"'))
+        with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True) as db:
+            db.execute(sql.replace("`", '"'))
     else:
         import MySQLdb
 

@@ -11,8 +11,9 @@ import pytest
 
 from nose_fastfixtures.database import reuse
 from tests.functional import test_real_database_guards as real_database_guards
-from tests.helpers.backends import (backend_env, create_real_database, drop_kept_databases, drop_real_database,
-                                    leftover_test_databases)
+from tests.helpers.backends import (
+    backend_env, create_real_database, drop_kept_databases, drop_real_database, leftover_test_databases,
+)
 from tests.helpers.oracle import ROOT, run_nose
 
 SAMPLE_APP = ROOT / "sample_app"
@@ -132,7 +133,8 @@ def guarded_project(tmp_path_factory):
 
 
 @pytest.mark.parametrize("reuse", ["0", "1"])
-def test_a_write_refused_while_the_test_databases_are_made_leaves_none_behind(guarded_project, backend, reuse):
+def test_a_write_refused_while_the_test_databases_are_made_leaves_none_behind(guarded_project, backend,
+                                                                              reuse):
     # A receiver's write routed to a real database during the migration of the default
     # test database was refused (exit 2), but that half-made test database stayed on the
     # server (found by make chaos's guards, PostgreSQL and MariaDB, without REUSE_DB).

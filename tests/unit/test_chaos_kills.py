@@ -59,3 +59,37 @@ def test_a_ctrl_c_after_the_last_teardown_may_leave_a_complete_run():
     assert interrupted(EXIT, 130, {}) == []
     assert interrupted(EXIT, 0, {})[0].startswith("a run Ctrl-C reached after its teardown: 1 outcome(s) differ")
     assert interrupted("teardown", 0, OUTCOMES) == ["the interrupted run exited 0"]
+
+
+def test_a_part_traces_only_the_reference_runs_an_earlier_part_did_not_make(tmp_path):
+    # A kills part of 0 cases traces a warm reference only; interrupts after it aim at cold phases too.
+    from chaos import kills
+
+    class Stop(Exception):
+        pass
+
+    def stop(*args):
+        raise Stop  # what follows needs real runs
+
+    made = campaign(tmp_path)
+    made.references = {"warm": object()}
+    prepared = []
+
+    def prepare(kinds):
+        prepared.append(kinds)
+        stop()
+
+    made.prepare = prepare
+    try:
+        kills.run_part(made, "interrupts", 20, 2012, lambda line: None)
+    except Stop:
+        pass
+    assert prepared == [("cold",)]
+    prepared.clear()
+    made.references = {"cold": object(), "warm": object()}
+    made.signal_run = stop
+    try:
+        kills.run_part(made, "interrupts", 20, 2012, lambda line: None)
+    except Stop:
+        pass
+    assert prepared == []
