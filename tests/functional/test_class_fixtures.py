@@ -4,10 +4,10 @@ import json
 
 from tests.helpers.backends import backend_env
 from tests.helpers.oracle import compare, run_django, run_nose
-from tests.helpers.projects import make_project
+from tests.helpers.projects import item_fixture, make_project
 from tests.helpers.state_checker import STATE_ENV
 
-ITEMS = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in range(1, 6)])
+ITEMS = item_fixture(range(1, 6))
 
 CLASSES = '''
     import urllib.request

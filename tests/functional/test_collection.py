@@ -1,15 +1,14 @@
 """Tests collected as Django collects them: each test once under its own id; settings that
 detect the test run from ``sys.argv``. Django's runner is the oracle (one run for the module)."""
 
-import json
 import re
 
 import pytest
 
 from tests.helpers.oracle import run_django, run_nose
-from tests.helpers.projects import SETTINGS, make_project
+from tests.helpers.projects import SETTINGS, item_fixture, make_project
 
-ITEMS = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in range(1, 4)])
+ITEMS = item_fixture(range(1, 4))
 
 BASE = '''
     from django.test import TestCase

@@ -4,11 +4,11 @@ import json
 
 from tests.helpers.backends import backend_env
 from tests.helpers.oracle import compare, run_django, run_nose
-from tests.helpers.projects import make_project
+from tests.helpers.projects import item_fixture, make_project
 from tests.helpers.state_checker import STATE_ENV
 
-ITEMS = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in range(1, 6)])
-MORE = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"more {pk}"}} for pk in range(6, 9)])
+ITEMS = item_fixture(range(1, 6))
+MORE = item_fixture(range(6, 9), name="more")
 
 CLASSES = '''
     from django.test import TestCase

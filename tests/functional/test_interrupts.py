@@ -1,15 +1,14 @@
 """Ctrl-C (SIGINT) during a run: it stops, cleans up, says what did not run, exits 130,
 never says OK and prints no traceback; a kept database is clean for the next run."""
 
-import json
 
 import pytest
 
 from tests.helpers.backends import backend_env, drop_kept_databases
 from tests.helpers.oracle import run_nose, run_nose_interrupted
-from tests.helpers.projects import make_project
+from tests.helpers.projects import item_fixture, make_project
 
-ITEMS = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in range(1, 4)])
+ITEMS = item_fixture(range(1, 4))
 
 TESTS = '''
     import os

@@ -7,7 +7,6 @@ failures, errors, skips, expected failures, subtests, an exception that cannot b
 pickled, captured output. Django's runner runs it once per backend (the oracle).
 """
 
-import json
 import os
 import signal
 import subprocess
@@ -21,10 +20,10 @@ import pytest
 
 from tests.helpers.backends import backend_env, drop_kept_databases
 from tests.helpers.oracle import ROOT, compare, run_django, run_nose
-from tests.helpers.projects import make_project
+from tests.helpers.projects import item_fixture, make_project
 
-ITEMS = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in range(1, 6)])
-MORE = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"more {pk}"}} for pk in range(6, 9)])
+ITEMS = item_fixture(range(1, 6))
+MORE = item_fixture(range(6, 9), name="more")
 
 BUNDLES = '''
     import unittest

@@ -1,6 +1,5 @@
 """``--with-time-report`` from the outside: its numbers for known phases, each suggestion, the page."""
 
-import json
 import os
 import re
 
@@ -9,11 +8,11 @@ import pytest
 from tests.helpers import browser
 from tests.helpers.backends import backend_env
 from tests.helpers.oracle import run_nose
-from tests.helpers.projects import make_project
+from tests.helpers.projects import item_fixture, make_project
 
 
 def items(*pks):
-    return json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in pks])
+    return item_fixture(pks)
 
 
 FIXTURES = {"base.json": items(1, 2), "catalog.json": items(3), "orders.json": items(4),

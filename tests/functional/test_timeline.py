@@ -3,9 +3,9 @@
 import json
 
 from tests.helpers.oracle import run_nose
-from tests.helpers.projects import make_project
+from tests.helpers.projects import item_fixture, make_project
 
-ITEMS = json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"item {pk}"}} for pk in (1, 2)])
+ITEMS = item_fixture((1, 2))
 
 TESTS = '''
     import time

@@ -1,5 +1,6 @@
 """Small Django projects written into a temporary directory for functional tests."""
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -86,6 +87,11 @@ if __name__ == "__main__":
 
     execute_from_command_line(sys.argv)
 '''
+
+
+def item_fixture(pks, name="item"):
+    """The JSON fixture text of ``shop.Item`` rows with keys *pks*, named ``f"{name} {pk}"``."""
+    return json.dumps([{"model": "shop.item", "pk": pk, "fields": {"name": f"{name} {pk}"}} for pk in pks])
 
 
 def make_project(root, tests, setup_cfg="[nosetests]\nwith-django = 1\ndjango-settings = tinyproject.settings\n",
