@@ -12,6 +12,11 @@ of a run starts from the migrated database instead (data-migration rows still th
 and Django's first test sees them; so when the state is not known to be flushed, the
 class's first test runs Django's way, and the ledger takes over from the second.
 
+A class without fixtures gets the same with an empty load: each test's writes are
+put back table by table instead of Django's flush of every table and its
+post_migrate (whose content types and permissions come back under new keys there,
+under the same ones here).
+
 Classes that follow each other with the same fixture set share one load (a hand-over):
 the first class leaves its rows, and the next one starts by putting back what the last
 test dirtied, as between two tests of one class. Under Django, the last test's flush and
@@ -43,8 +48,6 @@ def ineligible_reason(cls):
     """Why *cls* must run Django's way, or None when per-class fixtures are exact for it."""
     if not isinstance(cls, type) or not issubclass(cls, TransactionTestCase) or issubclass(cls, TestCase):
         return "not a TransactionTestCase"
-    if not cls.fixtures:
-        return "no fixtures"
     for feature in ("serialized_rollback", "reset_sequences"):
         if getattr(cls, feature):
             return f"uses {feature}"
@@ -87,15 +90,15 @@ class Handover:
         self.name = state.name
         self.record = state.record
         self.mail = state.mail
-        self.fixtures = tuple(state.cls.fixtures)
+        self.fixtures = tuple(state.cls.fixtures or ())
         self.aliases = tuple(state.aliases)
 
     def fits(self, cls):
         """Whether *cls* may start from these rows instead of its own load."""
-        if (frozenset(cls.fixtures) != frozenset(self.fixtures)
+        if (frozenset(cls.fixtures or ()) != frozenset(self.fixtures)
                 or tuple(cls._databases_names(include_mirrors=False)) != self.aliases):
             return False  # the same set in another order, as bundling's layers do
-        if self.mail and tuple(cls.fixtures) != self.fixtures:
+        if self.mail and tuple(cls.fixtures or ()) != self.fixtures:
             return False  # receivers' messages would come in another order
         return _runs_djangos(cls, "setUpClass") and not _changes_settings(cls)
 
@@ -173,7 +176,7 @@ class ClassFixtures:
                 tracker().take(alias)
             sent_before = len(getattr(mail, "outbox", []))
             with TIMELINE.span("class-load", self.name):
-                self.record = ledger.load(self.cls.fixtures, self.aliases)
+                self.record = ledger.load(self.cls.fixtures or [], self.aliases)
             self.mail = list(getattr(mail, "outbox", [])[sent_before:])
             return
         with TIMELINE.span("restore", self.name):

@@ -390,3 +390,60 @@ def test_a_class_takes_over_the_fixtures_the_previous_one_left_when_nothing_can_
     # load) nor HHandsOverToNobody (after G's settings are undone); EOwnTearDownClass hands over
     # nothing; ZPlainUnittest finds H's rows removed.
     assert took_over == ["CTakesOver", "EOwnTearDownClass"], nose_run.output
+
+
+NO_FIXTURES = '''
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test import TransactionTestCase
+
+    from shop.models import Item
+
+
+    class AFirstFlush(TransactionTestCase):
+        databases = {"default", "other"}
+
+        def test_nothing_loaded(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
+    class BWithoutFixtures(TransactionTestCase):
+        """Each test starts from the flushed database: the content types post_migrate made, no item."""
+
+        databases = {"default", "other"}
+
+        def test_a_write(self):
+            Item.objects.create(name="one")
+            Item.objects.using("other").create(name="other")
+            ContentType.objects.filter(model="item").delete()
+
+        def test_b_flushed(self):
+            self.assertEqual((Item.objects.count(), Item.objects.using("other").count()), (0, 0))
+            self.assertTrue(ContentType.objects.filter(app_label="shop", model="item").exists())
+
+        def test_c_next_key(self):
+            # After test_a's row: the counters go on, as after Django's flush.
+            self.assertEqual(Item.objects.create(name="two").pk, 2)
+
+
+    class CAfter(TransactionTestCase):
+        def test_flushed(self):
+            self.assertEqual(Item.objects.count(), 0)
+            self.assertTrue(ContentType.objects.filter(app_label="shop", model="item").exists())
+'''
+
+
+def test_a_class_without_fixtures_gets_its_tests_writes_undone_instead_of_a_flush(tmp_path, backend):
+    project = make_project(tmp_path, {"test_no_fixtures.py": NO_FIXTURES})
+    env = backend_env(backend)
+    state_file = tmp_path / "state.json"
+    nose_run = run_nose(cwd=project, args=["--with-class-fixtures", "--with-time-report"],
+                        env={**env, STATE_ENV: str(state_file)})
+    django_run = run_django(cwd=project, env=env)
+
+    assert compare(django_run, nose_run) == [], nose_run.output
+    assert set(nose_run.outcomes.values()) == {"pass"}, nose_run.output
+    differences = json.loads(state_file.read_text())
+    assert differences.pop("shop.tests.test_no_fixtures.AFirstFlush") != []  # Django's flush, on purpose
+    assert differences == {"shop.tests.test_no_fixtures.BWithoutFixtures": [],
+                           "shop.tests.test_no_fixtures.CAfter": []}
