@@ -150,7 +150,8 @@ def test_suite_env_names_bench_databases():
     assert contenders.SUITES["sample"].env("postgresql", "django --keepdb (warm)", "nffbench1a2b3c") == {
         "DB_BACKEND": "postgresql", "DB_NAME": "nffbench1a2b3c_django_keepdb_warm"}
     env = contenders.SUITES["wagtail"].env("mysql", "django", "nffbench1a2b3c")
-    assert env["DATABASE_NAME"] == "test_nffbench1a2b3c_django"
+    assert env["DATABASE_NAME"] == "nffbench1a2b3c_django"  # the settings make the test database test_<it>
+    assert 'TEST"]["NAME"] = "test_" + os.environ["NFF_BENCH_DB_NAME"]' in contenders.WAGTAIL_SETTINGS_SOURCE
     assert env["DATABASE_ENGINE"] == "django.db.backends.mysql"
     assert env["DJANGO_SETTINGS_MODULE"] == contenders.WAGTAIL_SETTINGS
     assert "DATABASE_NAME" not in contenders.SUITES["wagtail"].env("sqlite", "django", "nffbench1a2b3c")
