@@ -35,7 +35,9 @@ def timed(command, extra_env, env):
 
 
 def main(rounds=5):
-    env = {**os.environ, "DB_NAME": os.environ.get("DB_NAME", f"bench_reuse_{uuid.uuid4().hex[:8]}")}
+    env = {**os.environ, "DB_NAME": os.environ.get("DB_NAME", f"bench_reuse_{uuid.uuid4().hex[:8]}"),
+           # This checkout's package, not the one the venv's editable install points at.
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     timed(*COMMANDS["reuse-db warm"], env)  # the cold start, so the measured runs are warm
     times = {name: [] for name in COMMANDS}
     for _ in range(rounds):
