@@ -300,9 +300,12 @@ class KeptDatabase:
             except sqlite3.Error:
                 return {}
             return {entry: json.loads(content) for entry, content in rows}
-        reader = type(self.connection)({**self.connection.settings_dict, "NAME": name or self.test_name,
-                                        "OPTIONS": dict(self.connection.settings_dict.get("OPTIONS", {}))},
-                                       alias=self.alias)
+        if name is None and self.connection.settings_dict["NAME"] == self.test_name:
+            reader = self.connection  # pointed at it already: no connection of its own
+        else:
+            reader = type(self.connection)({**self.connection.settings_dict, "NAME": name or self.test_name,
+                                            "OPTIONS": dict(self.connection.settings_dict.get("OPTIONS", {}))},
+                                           alias=self.alias)
         try:
             try:
                 reader.ensure_connection()
@@ -315,7 +318,8 @@ class KeptDatabase:
             except DatabaseError:
                 return {}
         finally:
-            reader.close()
+            if reader is not self.connection:
+                reader.close()
         return {entry: json.loads(content) for entry, content in rows}
 
     # -- acting
@@ -385,7 +389,8 @@ class KeptDatabase:
     def _reuse(self):
         from django.core.management import call_command
 
-        self._point_at(self.test_name)
+        if self.in_memory or self.connection.settings_dict["NAME"] != self.test_name:
+            self._point_at(self.test_name)
         if self.in_memory:
             self._load_memory()
         if _uses_database_cache():  # else the command would do nothing (it costs a warm start's time)
@@ -421,6 +426,8 @@ class KeptDatabase:
         if self.in_memory:
             remove_stale_copies(self.keep_path)  # a run killed while saving it
         new = self.fingerprint = inputs.fingerprint(self.connection.settings_dict)
+        if not self.in_memory and self.vendor != "sqlite":
+            self._point_at(self.test_name)  # read through the connection a reuse goes on with
         stored = self.read_state()
         decision = fingerprint.classify(None if stored is None else stored.get("fingerprint"), new)
         if stored is not None and "fingerprint" not in stored:
