@@ -251,6 +251,7 @@ class KeptDatabase:
         self.fingerprint = None  # today's schema fingerprint, once prepared
         self.fresh = None
         self.copies = {}
+        self.state_table_known = False  # read or written by this run: no CREATE TABLE IF NOT EXISTS
         self.lock = None
         self.relations_before = None  # {name: kind} when ours was done, if the TEST_RUNNER adds to it
         self.created_by_project = []  # the tables and views the TEST_RUNNER's setup_databases made
@@ -349,6 +350,7 @@ class KeptDatabase:
         from django.db import DatabaseError
 
         self._point_at(self.original_name)  # Django derives the test name from the real NAME
+        self.state_table_known = False  # a new database
         if existing and self.vendor != "sqlite":
             self.check_safe()
             try:  # dropped first: Django would say "Got an error creating the test database"
@@ -400,7 +402,8 @@ class KeptDatabase:
     def _write(self, entries):
         assert self.connection.settings_dict["NAME"] == self.test_name, "reuse-db writes only test databases"
         with self.connection.cursor() as cursor:
-            write_entries(cursor, self.vendor, entries)
+            write_entries(cursor, self.vendor, entries, create=not self.state_table_known)
+        self.state_table_known = not self.in_memory  # an in-memory one starts empty again
 
     def _running_marker(self):
         return {"pid": os.getpid(), "host": socket.gethostname(),
@@ -429,6 +432,7 @@ class KeptDatabase:
         if not self.in_memory and self.vendor != "sqlite":
             self._point_at(self.test_name)  # read through the connection a reuse goes on with
         stored = self.read_state()
+        self.state_table_known = bool(stored) and not self.in_memory
         decision = fingerprint.classify(None if stored is None else stored.get("fingerprint"), new)
         if stored is not None and "fingerprint" not in stored:
             decision = Decision(REBUILD, "it exists but holds no reuse-db fingerprint")
@@ -615,7 +619,7 @@ def note_project_setup(kept, verbosity):
         now = relations(database.connection)
         database.created_by_project = sorted((name, kind) for name, kind in now.items()
                                              if name not in database.relations_before)
-        changed = fingerprint.changed_tables(database.fresh, table_digests(database.connection))
+        changed = fingerprint.changed_tables(database.fresh, table_digests(database.connection, now=now))
         database.changed_by_project = sorted(set(changed) | {name for name, _ in database.created_by_project})
         if database.changed_by_project and verbosity >= 2:
             log(f"reuse-db: {database.alias}: the TEST_RUNNER's setup_databases changed "

@@ -17,13 +17,20 @@ def _state_table_sql(vendor):
     return f"CREATE TABLE IF NOT EXISTS {TABLE} (entry varchar(32) PRIMARY KEY, content {text})"
 
 
-def write_entries(cursor, vendor, entries):
-    """Store ``{entry: json-able value or None}`` in the state table (None deletes)."""
-    cursor.execute(_state_table_sql(vendor))
-    for entry, value in entries.items():
-        cursor.execute(f"DELETE FROM {TABLE} WHERE entry = %s", [entry])
-        if value is not None:
-            cursor.execute(f"INSERT INTO {TABLE} (entry, content) VALUES (%s, %s)", [entry, json.dumps(value)])
+def write_entries(cursor, vendor, entries, create=True):
+    """Store ``{entry: json-able value or None}`` in the state table (None deletes), in two statements.
+
+    *create*: make the table first if it does not exist (False: the caller has just read it).
+    """
+    if create:
+        cursor.execute(_state_table_sql(vendor))
+    if not entries:
+        return
+    cursor.execute(f"DELETE FROM {TABLE} WHERE entry IN ({', '.join(['%s'] * len(entries))})", list(entries))
+    rows = [(entry, json.dumps(value)) for entry, value in entries.items() if value is not None]
+    if rows:
+        cursor.execute(f"INSERT INTO {TABLE} (entry, content) VALUES {', '.join(['(%s, %s)'] * len(rows))}",
+                       [part for row in rows for part in row])
 
 
 COPY_PREFIX = "nff_fresh_"  # freshly migrated rows of a table, kept to restore it after a run
@@ -33,8 +40,12 @@ def _ours(name):
     return name == TABLE or name.startswith(COPY_PREFIX)
 
 
-def _row_tables(connection, cursor):
-    names = [name for name in connection.introspection.table_names(cursor) if not _ours(name)]
+def _row_tables(connection, cursor, now=None):
+    """*now*: ``relations()`` just read, so the table list is not read again."""
+    if now is None:
+        names = [name for name in connection.introspection.table_names(cursor) if not _ours(name)]
+    else:  # Django's table_names(): the plain tables ("t"), sorted
+        names = sorted(name for name, kind in now.items() if kind == "t")
     if connection.vendor == "sqlite":
         cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
         names += [row[0] for row in cursor.fetchall()]  # SQLite's sequences are rows
@@ -77,14 +88,15 @@ def _schema_digest(connection, cursor):
     return fingerprint.digest(fingerprint.canonical([list(map(str, row)) for row in rows]))
 
 
-def table_digests(connection, sequences=None):
+def table_digests(connection, sequences=None, now=None):
     """The database's state: ``{table: rows digest, "sequence:<name>": value, "schema": digest}``.
 
-    *sequences*: the sequences' values when the caller has just read (and set) them.
+    *sequences*: the sequences' values when the caller has just read (and set) them;
+    *now*: the ``relations()`` the caller has just read.
     """
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        tables = _row_tables(connection, cursor)
+        tables = _row_tables(connection, cursor, now)
         state = {"schema": _schema_digest(connection, cursor)}
         state.update(_sequences(connection, cursor) if sequences is None else sequences)
         if connection.vendor == "postgresql" and tables:
