@@ -254,6 +254,7 @@ class KeptDatabase:
         self.state_table_known = False  # read or written by this run: no CREATE TABLE IF NOT EXISTS
         self.lock = None
         self.relations_before = None  # {name: kind} when ours was done, if the TEST_RUNNER adds to it
+        self.fresh_relations = None  # {name: kind} of the fresh state, as recorded (None: not recorded)
         self.created_by_project = []  # the tables and views the TEST_RUNNER's setup_databases made
         self.changed_by_project = []  # what the TEST_RUNNER's setup_databases changed after ours
 
@@ -418,8 +419,9 @@ class KeptDatabase:
             return
         self.fresh = table_digests(self.connection)
         self.copies = copy_fresh_rows(self.connection)
+        self.fresh_relations = relations(self.connection)
         self._write({"fingerprint": new_fingerprint, "fresh": self.fresh, "copies": self.copies,
-                     "marker": self._running_marker()})
+                     "relations": self.fresh_relations, "marker": self._running_marker()})
 
     def prepare(self, inputs):
         """Bring the kept database to the freshly migrated state of today's schema; print one line."""
@@ -454,6 +456,7 @@ class KeptDatabase:
             if not self.in_memory:
                 self.fresh = stored.get("fresh") or {}
                 self.copies = stored.get("copies") or {}
+                self.fresh_relations = stored.get("relations")  # what the last run's end verified
                 self._write({"marker": self._running_marker()})
         elif decision.action in (CREATE, REBUILD):
             try:
@@ -595,10 +598,16 @@ def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None
 
 
 def note_fresh_relations(kept):
-    """Before the TEST_RUNNER's ``setup_databases`` adds to the kept databases: their tables and views."""
+    """Before the TEST_RUNNER's ``setup_databases`` adds to the kept databases: their tables and views.
+
+    A reused database has those of its fresh state, as recorded: the last run ended with
+    the digests of every table, and of every table's and view's columns, equal to the
+    fresh ones (else it is rebuilt), so none was added or dropped since.
+    """
     for database in kept:
         if database.keepable and not database.in_memory and database.fresh is not None:
-            database.relations_before = relations(database.connection)
+            database.relations_before = (database.fresh_relations if database.fresh_relations is not None
+                                         else relations(database.connection))
 
 
 def note_project_setup(kept, verbosity):
