@@ -305,8 +305,9 @@ class KeptDatabase:
         if name is None and self.connection.settings_dict["NAME"] == self.test_name:
             reader = self.connection  # pointed at it already: no connection of its own
         else:
-            reader = type(self.connection)({**self.connection.settings_dict, "NAME": name or self.test_name,
-                                            "OPTIONS": dict(self.connection.settings_dict.get("OPTIONS", {}))},
+            settings_dict = self.connection.settings_dict
+            reader = type(self.connection)({**settings_dict, "NAME": name or self.test_name,
+                                            "OPTIONS": dict(settings_dict.get("OPTIONS", {}))},
                                            alias=self.alias)
         try:
             try:

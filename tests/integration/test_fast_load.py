@@ -1,4 +1,4 @@
-"""nose_fastfixtures.database.fast_load on MySQL/MariaDB: loaddata's constraint check with the primary keys read at once."""
+"""fast_load and tables on real databases: primary keys read at once (MySQL), views and triggers found."""
 
 import json
 import os
@@ -28,7 +28,8 @@ SCRIPT = textwrap.dedent('''
     try:
         tables = connection.introspection.table_names()
         with connection.cursor() as cursor:
-            django_keys = {table: connection.introspection.get_primary_key_column(cursor, table) for table in tables}
+            key_of = connection.introspection.get_primary_key_column
+            django_keys = {table: key_of(cursor, table) for table in tables}
         seen["same_keys"] = fast_load.mysql_primary_keys(connection, tables) == {
             table: column for table, column in django_keys.items() if column is not None}
         seen["tables"] = len(tables)
@@ -36,8 +37,8 @@ SCRIPT = textwrap.dedent('''
         folder = tempfile.mkdtemp()
         dangling = os.path.join(folder, "dangling.json")
         with open(dangling, "w") as out:
-            json.dump([{"model": "catalog.category", "pk": 1, "fields": {"name": "x", "slug": "x", "parent": 999}}],
-                      out)
+            fields = {"name": "x", "slug": "x", "parent": 999}
+            json.dump([{"model": "catalog.category", "pk": 1, "fields": fields}], out)
 
         def load(label, fast):
             statements = []
@@ -68,7 +69,8 @@ def test_the_constraint_check_reads_the_primary_keys_at_once_and_finds_what_djan
         pytest.skip("MySQL/MariaDB only: the other backends check foreign keys in one statement")
     env = {**os.environ, **backend_env(backend), "DJANGO_SETTINGS_MODULE": "config.settings",
            "PYTHONPATH": f"{SAMPLE_APP}{os.pathsep}{ROOT}"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=SAMPLE_APP, env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=SAMPLE_APP, env=env,
+                          capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -79,3 +81,46 @@ def test_the_constraint_check_reads_the_primary_keys_at_once_and_finds_what_djan
     (plain_result, plain_statements), (fast_result, fast_statements) = seen["catalog"]
     assert plain_result == fast_result == "loaded"
     assert fast_statements < plain_statements, seen["catalog"]
+
+
+READERS_SCRIPT = textwrap.dedent('''
+    import json
+    import django
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+    from nose_fastfixtures.database.tables import has_hidden_readers
+
+    TRIGGER = {
+        "sqlite": "CREATE TRIGGER nff_t AFTER INSERT ON catalog_tag BEGIN SELECT 1; END",
+        "mysql": "CREATE TRIGGER nff_t BEFORE INSERT ON catalog_tag FOR EACH ROW SET NEW.name = NEW.name",
+        "postgresql": ("CREATE TRIGGER nff_t BEFORE INSERT ON catalog_tag FOR EACH ROW "
+                       "EXECUTE FUNCTION nff_f()"),
+    }
+    setup_test_environment()
+    names = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    seen = []
+    try:
+        with connection.cursor() as cursor:
+            seen.append(has_hidden_readers(connection))
+            cursor.execute("CREATE VIEW nff_v AS SELECT id FROM catalog_tag")
+            seen.append(has_hidden_readers(connection))
+            cursor.execute("DROP VIEW nff_v")
+            if connection.vendor == "postgresql":
+                cursor.execute("CREATE FUNCTION nff_f() RETURNS trigger LANGUAGE plpgsql "
+                               "AS 'BEGIN RETURN NEW; END'")
+            cursor.execute(TRIGGER[connection.vendor])
+            seen.append(has_hidden_readers(connection))
+    finally:
+        teardown_databases(names, verbosity=0)
+    print(json.dumps(seen))
+''')
+
+
+def test_views_and_triggers_are_found(backend):
+    env = {**os.environ, **backend_env(backend), "DJANGO_SETTINGS_MODULE": "config.settings",
+           "PYTHONPATH": f"{SAMPLE_APP}{os.pathsep}{ROOT}"}
+    done = subprocess.run([sys.executable, "-c", READERS_SCRIPT], cwd=SAMPLE_APP, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [False, True, True]
