@@ -9,7 +9,6 @@ import importlib.util
 import json
 import os
 import socket
-import sqlite3
 import sys
 import tempfile
 import time
@@ -149,6 +148,8 @@ def _uses_database_cache():
 
 
 def _sqlite_read_only(path):
+    import sqlite3  # not at the top: a run on PostgreSQL or MySQL needs none (1-2 ms)
+
     return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
 
 
@@ -160,6 +161,8 @@ def _copy_prefix(path):
 def _save_sqlite(source, path):
     """Copy the sqlite3 connection *source* into the file *path*, atomically (never a partial file)."""
     directory = os.path.dirname(os.path.abspath(path))
+    import sqlite3
+
     fd, temporary = tempfile.mkstemp(prefix=_copy_prefix(path), suffix=".sqlite3", dir=directory)
     os.close(fd)
     try:
@@ -290,6 +293,8 @@ class KeptDatabase:
         from django.db import DatabaseError
 
         if self.vendor == "sqlite":
+            import sqlite3
+
             path = name or self.target
             if not os.path.exists(path) or os.path.getsize(path) == 0:
                 return None
