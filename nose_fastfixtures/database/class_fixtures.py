@@ -11,15 +11,27 @@ starting from that state gets it from the ledger too. The first TransactionTestC
 of a run starts from the migrated database instead (data-migration rows still there)
 and Django's first test sees them; so when the state is not known to be flushed, the
 class's first test runs Django's way, and the ledger takes over from the second.
+
+Classes that follow each other with the same fixture set share one load (a hand-over):
+the first class leaves its rows, and the next one starts by putting back what the last
+test dirtied, as between two tests of one class. Under Django, the last test's flush and
+the next class's load come with nothing of the project's in between that could see the
+difference, when neither class brings code of its own there: no own ``tearDownClass``
+or class cleanups before, no own ``setUpClass`` after, no class-wide settings, no module
+teardown. Anything else that starts first (another class, a module, a test) finds the
+rows removed before it runs.
 """
 
 from inspect import getattr_static
+from unittest import mock
 
 from django.core import mail
-from django.test import TestCase, TransactionTestCase
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from nose_fastfixtures.database import ledger
 from nose_fastfixtures.database.write_tracking import tracker
+from nose_fastfixtures.harness import interrupts
 from nose_fastfixtures.harness.patching import replace_class_attribute
 from nose_fastfixtures.planning.timeline import TIMELINE
 
@@ -43,6 +55,72 @@ def ineligible_reason(cls):
         if own is not getattr_static(TransactionTestCase, name) and own is not getattr_static(FastFixtureTestCase, name):
             return f"overrides {name}"
     return None
+
+
+def _runs_djangos(cls, name):
+    """Whether *cls* inherits Django's own TransactionTestCase class method *name* unchanged."""
+    return getattr_static(cls, name) is getattr_static(TransactionTestCase, name)
+
+
+def _changes_settings(cls):
+    """A class-wide ``override_settings`` or ``modify_settings`` (entered before the load)."""
+    return bool(getattr(cls, "_overridden_settings", None) or getattr(cls, "_modified_settings", None))
+
+
+def _djangos_cleanup(function, args):
+    """One of the two class cleanups SimpleTestCase.setUpClass registers (databases' guards)."""
+    if getattr(function, "__func__", None) is SimpleTestCase.__dict__["_remove_databases_failures"].__func__:
+        return True
+    patch = args[0] if args else None  # enterClassContext(mock.patch.object(BaseDatabaseWrapper, ...))
+    return (function is mock._patch.__exit__ and isinstance(patch, mock._patch)
+            and patch.attribute == "ensure_connection" and patch.getter() is BaseDatabaseWrapper)
+
+
+def _only_djangos_cleanups(cls):
+    return all(_djangos_cleanup(function, args) for function, args, _ in getattr(cls, "_class_cleanups", ()))
+
+
+class Handover:
+    """The fixtures a finished class left loaded, for the next class with the same set."""
+
+    def __init__(self, state):
+        self.name = state.name
+        self.record = state.record
+        self.mail = state.mail
+        self.fixtures = tuple(state.cls.fixtures)
+        self.aliases = tuple(state.aliases)
+
+    def fits(self, cls):
+        """Whether *cls* may start from these rows instead of its own load."""
+        if (frozenset(cls.fixtures) != frozenset(self.fixtures)
+                or tuple(cls._databases_names(include_mirrors=False)) != self.aliases):
+            return False  # the same set in another order, as bundling's layers do
+        if self.mail and tuple(cls.fixtures) != self.fixtures:
+            return False  # receivers' messages would come in another order
+        return _runs_djangos(cls, "setUpClass") and not _changes_settings(cls)
+
+    def unload(self):
+        with TIMELINE.span("class-unload", self.name):
+            for alias in self.aliases:
+                self.record.unload(alias, tracker().take(alias))
+
+
+_handover = None  # the Handover waiting for the next class, if any
+
+
+def take_handover(cls):
+    """The waiting hand-over if *cls* fits it, else None (after removing its rows)."""
+    global _handover
+    handover, _handover = _handover, None
+    if handover is None or (cls is not None and handover.fits(cls)):
+        return handover
+    handover.unload()
+    return None
+
+
+def drop_handover():
+    """Remove the rows a finished class left for a next class that did not come."""
+    take_handover(None)
 
 
 # Django 5.2's TransactionTestCase._fixture_setup is a classmethod (setUpClass runs the
@@ -77,6 +155,13 @@ class ClassFixtures:
         self.djangos_way = False
         self.mail = []  # messages receivers sent while the fixtures loaded
         self._restore_teardown = lambda: None
+        self.may_hand_over = False  # set by the plugin, which removes rows nobody took
+        self.handed_from = None
+        self._djangos_teardown = _runs_djangos(cls, "tearDownClass")
+
+    def take_over(self, handover):
+        """Start from the rows *handover* left: the first test restores what the last one dirtied."""
+        self.record, self.mail, self.handed_from = handover.record, handover.mail, handover.name
 
     def fixture_setup(self):
         """Before each test (the first one from setUpClass): fixtures loaded, clean tables."""
@@ -130,8 +215,21 @@ class ClassFixtures:
         """Undo finish_before_class_teardown (a skipped class never calls it)."""
         self._restore_teardown()
 
+    def _hands_over(self):
+        return (self.may_hand_over and self._djangos_teardown and not _changes_settings(self.cls)
+                and _only_djangos_cleanups(self.cls) and not interrupts.received())
+
     def finish(self):
-        """Remove the class's rows: the database is as it was before the class."""
+        """Remove the class's rows: the database is as it was before the class.
+
+        Or leave them for the next class (see Handover) when nothing of the project's
+        runs before that one's set-up.
+        """
+        global _handover
+        if self.record is not None and self._hands_over():
+            drop_handover()
+            _handover, self.record = Handover(self), None
+            return
         if self.record is not None:
             record, self.record = self.record, None
             with TIMELINE.span("class-unload", self.name):

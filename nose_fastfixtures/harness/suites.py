@@ -44,6 +44,14 @@ def unwrap(test):
     return test.test if isinstance(test, Test) else test
 
 
+def has_own_fixtures(module):
+    """Whether a module (or package) defines nose fixtures of its own (``setup_module``...)."""
+    names = ContextSuite.moduleSetup + ContextSuite.moduleTeardown
+    if hasattr(module, "__path__"):
+        names += ContextSuite.packageSetup + ContextSuite.packageTeardown
+    return any(hasattr(module, name) for name in names)
+
+
 def loading_failure(test):
     """``(exc_type, exc_value)`` if *test* is a nose Failure made while loading, else None."""
     inner = unwrap(test)

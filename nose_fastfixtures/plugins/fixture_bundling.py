@@ -11,15 +11,6 @@ from nose_fastfixtures.planning.timeline import TIMELINE
 from nose_fastfixtures.plugins.base import FastFixturesPlugin
 
 
-def _has_own_fixtures(module):
-    from nose.suite import ContextSuite
-
-    names = ContextSuite.moduleSetup + ContextSuite.moduleTeardown
-    if hasattr(module, "__path__"):
-        names += ContextSuite.packageSetup + ContextSuite.packageTeardown
-    return any(hasattr(module, name) for name in names)
-
-
 def _class_of(unit):
     context = getattr(unit, "context", None)
     return context if isclass(context) else None
@@ -87,7 +78,7 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
         if not isclass(context):
             # A module's or package's own nose fixtures (setup_module...) see no layer,
             # as under Django, where fixtures only exist inside a TestCase class.
-            if self.stack and _has_own_fixtures(context):
+            if self.stack and suites.has_own_fixtures(context):
                 self._stack_up([], ())
             return
         layers = self.layers_for.get(context, [])

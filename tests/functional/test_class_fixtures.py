@@ -273,3 +273,120 @@ def test_fast_fixture_test_case_with_or_without_the_plugin(tmp_path, backend):
     for key, run in runs.items():
         assert compare(reference, run) == [], run.output
         assert run.raw_saves == expected_saves.get(key, 5), key
+
+
+HANDOVER = '''
+    import unittest
+
+    from django.db import connection
+    from django.test import TransactionTestCase, override_settings
+
+    from shop.models import Item
+
+
+    def rows():
+        return Item.objects.count()
+
+
+    class AFirstFlush(TransactionTestCase):
+        def test_nothing_loaded(self):
+            self.assertEqual(rows(), 0)
+
+
+    class BWriter(TransactionTestCase):
+        fixtures = ["items"]
+
+        def test_write(self):
+            Item.objects.filter(pk=1).update(name="changed")
+            Item.objects.filter(pk=2).delete()
+            Item.objects.create(name="new")
+            self.assertEqual(rows(), 5)
+
+
+    class CTakesOver(TransactionTestCase):
+        """Starts from the rows BWriter leaves: exactly the fixture, as after Django's flush and load."""
+
+        fixtures = ["items"]
+
+        def test_fixture_rows(self):
+            self.assertEqual(sorted(Item.objects.values_list("pk", "name")),
+                             [(pk, f"item {pk}") for pk in range(1, 6)])
+
+        def test_next_key(self):
+            # PostgreSQL's sequence is reset by loaddata; the others' counters go on after BWriter's row.
+            self.assertEqual(Item.objects.create(name="next").pk, 6 if connection.vendor == "postgresql" else 7)
+
+
+    class DOwnSetUpClass(TransactionTestCase):
+        fixtures = ["items"]
+
+        @classmethod
+        def setUpClass(cls):
+            cls.rows_in_set_up_class = rows()  # after CTakesOver's last flush: nothing
+            super().setUpClass()
+
+        def test_set_up_class_saw_the_flushed_database(self):
+            self.assertEqual((self.rows_in_set_up_class, rows()), (0, 5))
+
+
+    class EOwnTearDownClass(TransactionTestCase):
+        fixtures = ["items"]
+
+        @classmethod
+        def tearDownClass(cls):
+            left = rows()  # after the last test's flush: nothing
+            super().tearDownClass()
+            if left:
+                raise AssertionError(f"tearDownClass saw {left} rows")
+
+        def test_loaded(self):
+            self.assertEqual(rows(), 5)
+
+
+    class FHandsOver(TransactionTestCase):
+        fixtures = ["items"]
+
+        def test_loaded(self):
+            Item.objects.all().delete()
+
+
+    @override_settings(SHOP_MODE="sale")
+    class GClassWideSettings(TransactionTestCase):
+        fixtures = ["items"]
+
+        def test_loaded(self):
+            self.assertEqual(rows(), 5)
+
+
+    class HLastOne(TransactionTestCase):
+        fixtures = ["items"]
+
+        def test_loaded(self):
+            self.assertEqual(rows(), 5)
+
+
+    class ZPlainUnittest(unittest.TestCase):
+        """Runs after every TransactionTestCase (Django's order): the last one's rows are gone."""
+
+        def test_sees_the_flushed_database(self):
+            self.assertEqual(rows(), 0)
+'''
+
+
+def test_a_class_takes_over_the_fixtures_the_previous_one_left_when_nothing_can_tell(tmp_path, backend):
+    """Two classes in a row with the same fixtures share one load, with Django's outcomes;
+    code of the project's between them (set-up, teardown, another kind of test) sees the
+    flushed database, as under Django."""
+    project = make_project(tmp_path, {"test_handover.py": HANDOVER}, fixtures={"items.json": ITEMS})
+    env = backend_env(backend)
+    nose_run = run_nose(cwd=project, args=["--with-class-fixtures", "-vv"], env=env)
+    django_run = run_django(cwd=project, env=env)
+
+    assert compare(django_run, nose_run) == [], nose_run.output
+    assert set(nose_run.outcomes.values()) == {"pass"}, nose_run.output
+    took_over = sorted(line.split()[1].rsplit(".", 1)[1] for line in nose_run.output.splitlines()
+                       if " starts from the fixtures " in line)
+    # Not DOwnSetUpClass (its own setUpClass), GClassWideSettings (its settings come before its
+    # load) nor HHandsOverToNobody (after G's settings are undone); EOwnTearDownClass hands over
+    # nothing; ZPlainUnittest finds H's rows removed.
+    assert took_over == ["CTakesOver", "EOwnTearDownClass"], nose_run.output

@@ -2,7 +2,9 @@
 
 Enabled by NFF_STATE_FILE; writes ``{class: [differences]}`` there at the end. It
 runs after every other plugin (lowest score), so a class's fixtures are already
-removed when it looks.
+removed when it looks; rows a class leaves for a next class with the same fixtures
+(class-fixtures' hand-over) are removed first, as they are before anything but that
+class runs.
 """
 
 import json
@@ -53,6 +55,9 @@ class StateChecker(Plugin):
         before = self.before.pop(context, None)
         if before is None:
             return
+        from nose_fastfixtures.plugins.class_fixtures import drop_handover
+
+        drop_handover()
         after = snapshot(self._aliases(context))
         changed = sorted(table for table in before if before[table] != after.get(table))
         self.differences[f"{context.__module__}.{context.__qualname__}"] = changed
