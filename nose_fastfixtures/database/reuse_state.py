@@ -7,6 +7,7 @@ their fresh rows back, or rebuilds when something other than rows changed.
 
 import json
 import threading
+from contextlib import contextmanager
 
 from nose_fastfixtures.planning import fingerprint
 
@@ -176,19 +177,23 @@ def restore_sequences(connection, fresh):
         elif connection.vendor == "mysql":
             statements = [f"ALTER TABLE {quote(name)} AUTO_INCREMENT = {int(value)}"
                           for name, value in changed.items()]
-            cursor.execute(statements[0])  # on the alias's connection: its write guard vets the database
-            run_at_once(connection, statements[1:])
+            with alongside(connection, statements[1:]):
+                cursor.execute(statements[0])
     return now
 
 
-def run_at_once(connection, statements):
-    """Run *statements* at the same time, each on a driver connection of its own to *connection*'s database.
+@contextmanager
+def alongside(connection, statements):
+    """While the block runs one statement on *connection*: *statements* at the same time, each on a
+    driver connection of its own to the same database.
 
+    They start once *connection*'s execute wrappers (the write guard among them) have let
+    the block's statement through, so the guard vets the database before any of them runs.
     MariaDB writes each ALTER TABLE ... AUTO_INCREMENT to disk: one after the other they
     wait for each other's syncs (five of them: 12 ms on a quiet server, 30-130 ms on a
-    busy one); at the same time they share them (10-30 ms). Errors are Django's.
+    busy one); at the same time they share them. Their errors are raised as Django's.
     """
-    errors = []
+    errors, threads = [], []
 
     def run(sql):
         try:
@@ -202,11 +207,20 @@ def run_at_once(connection, statements):
         except Exception as exc:  # raised in the caller's thread below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(sql,), name="nff-restore") for sql in statements]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def start(execute, sql, params, many, context):
+        if not threads:
+            threads.extend(threading.Thread(target=run, args=(statement,), name="nff-restore")
+                           for statement in statements)
+            for thread in threads:
+                thread.start()
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(start):
+            yield
+    finally:
+        for thread in threads:
+            thread.join()
     if errors:
         with connection.wrap_database_errors:
             raise errors[0]
