@@ -12,6 +12,17 @@ of a run starts from the migrated database instead (data-migration rows still th
 and Django's first test sees them; so when the state is not known to be flushed, the
 class's first test runs Django's way, and the ledger takes over from the second.
 
+A class without fixtures gets the same with an empty load: each test's writes are
+put back table by table instead of Django's flush of every table and its
+post_migrate (whose content types and permissions come back under new keys there,
+under the same ones here).
+
+A ``serialized_rollback`` class starts each test under Django from an empty database
+(its flush skips post_migrate) with Django's copy of the migrated rows written back
+and the fixtures loaded: once the database is seen empty, that copy is part of the
+class's one load (written as Django writes it, before the fixtures), and the class's
+end leaves the database empty again.
+
 Classes that follow each other with the same fixture set share one load (a hand-over):
 the first class leaves its rows, and the next one starts by putting back what the last
 test dirtied, as between two tests of one class. Under Django, the last test's flush and
@@ -26,10 +37,12 @@ from inspect import getattr_static
 from unittest import mock
 
 from django.core import mail
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from nose_fastfixtures.database import ledger
+from nose_fastfixtures.database.tables import non_empty_tables, table_names
 from nose_fastfixtures.database.write_tracking import tracker
 from nose_fastfixtures.harness import interrupts
 from nose_fastfixtures.harness.patching import replace_class_attribute
@@ -43,11 +56,8 @@ def ineligible_reason(cls):
     """Why *cls* must run Django's way, or None when per-class fixtures are exact for it."""
     if not isinstance(cls, type) or not issubclass(cls, TransactionTestCase) or issubclass(cls, TestCase):
         return "not a TransactionTestCase"
-    if not cls.fixtures:
-        return "no fixtures"
-    for feature in ("serialized_rollback", "reset_sequences"):
-        if getattr(cls, feature):
-            return f"uses {feature}"
+    if cls.reset_sequences:
+        return "uses reset_sequences"
     if cls.available_apps is not None:
         return "uses available_apps"
     for name in ("_fixture_setup", "_fixture_teardown", "_pre_setup", "_post_teardown"):
@@ -87,15 +97,17 @@ class Handover:
         self.name = state.name
         self.record = state.record
         self.mail = state.mail
-        self.fixtures = tuple(state.cls.fixtures)
+        self.fixtures = tuple(state.cls.fixtures or ())
         self.aliases = tuple(state.aliases)
+        self.serialized = state.cls.serialized_rollback
 
     def fits(self, cls):
         """Whether *cls* may start from these rows instead of its own load."""
-        if (frozenset(cls.fixtures) != frozenset(self.fixtures)
-                or tuple(cls._databases_names(include_mirrors=False)) != self.aliases):
+        if (frozenset(cls.fixtures or ()) != frozenset(self.fixtures)
+                or tuple(cls._databases_names(include_mirrors=False)) != self.aliases
+            or cls.serialized_rollback != self.serialized):
             return False  # the same set in another order, as bundling's layers do
-        if self.mail and tuple(cls.fixtures) != self.fixtures:
+        if self.mail and tuple(cls.fixtures or ()) != self.fixtures:
             return False  # receivers' messages would come in another order
         return _runs_djangos(cls, "setUpClass") and not _changes_settings(cls)
 
@@ -165,7 +177,7 @@ class ClassFixtures:
 
     def fixture_setup(self):
         """Before each test (the first one from setUpClass): fixtures loaded, clean tables."""
-        if self.record is None and not _flushed.issuperset(self.aliases):
+        if self.record is None and not self._starts_as_django_leaves_it():
             self.djangos_way = True
             return _djangos_fixture_setup(self.cls)
         if self.record is None:
@@ -173,7 +185,7 @@ class ClassFixtures:
                 tracker().take(alias)
             sent_before = len(getattr(mail, "outbox", []))
             with TIMELINE.span("class-load", self.name):
-                self.record = ledger.load(self.cls.fixtures, self.aliases)
+                self.record = ledger.load(self.cls.fixtures or [], self.aliases, self._prelude())
             self.mail = list(getattr(mail, "outbox", [])[sent_before:])
             return
         with TIMELINE.span("restore", self.name):
@@ -187,12 +199,33 @@ class ClassFixtures:
         if self.mail and hasattr(mail, "outbox"):
             mail.outbox.extend(self.mail)
 
+    def _starts_as_django_leaves_it(self):
+        """Whether each test's starting state under Django is the database's state now."""
+        if self.cls.serialized_rollback:
+            # Django flushes without post_migrate after each test: every table empty
+            return not any(non_empty_tables(connections[alias], table_names(connections[alias]))
+                           for alias in self.aliases)
+        return _flushed.issuperset(self.aliases)
+
+    def _prelude(self):
+        """serialized_rollback's copy of the migrated rows, written before the fixtures as Django does."""
+        if not self.cls.serialized_rollback:
+            return None
+
+        def deserialize(alias):
+            connection = connections[alias]
+            if hasattr(connection, "_test_serialized_contents"):
+                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+        return deserialize
+
     def fixture_teardown(self, test):
         """After each test: nothing, the next test restores what this one dirtied."""
         if self.djangos_way:
             self.djangos_way = False
             _djangos_fixture_teardown(test)
-            _flushed.update(self.aliases)
+            if not self.cls.serialized_rollback:  # that one's flush skips post_migrate
+                _flushed.update(self.aliases)
             for alias in self.aliases:
                 tracker().take(alias)
 

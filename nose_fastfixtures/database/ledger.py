@@ -168,16 +168,18 @@ class LoadRecord:
                 write_tables(connections[alias], contents)
 
 
-def load(fixtures, aliases):
+def load(fixtures, aliases, prelude=None):
     """Load *fixtures* into each alias, commit, and return the LoadRecord.
 
+    *prelude(alias)*, if given, writes first, in the same transaction, and is part of
+    the load (serialized_rollback's copy of the migrated rows).
     A fixture that fails to load leaves the database as it was (the load is one
     transaction) and raises FixtureLoadError naming it.
     """
     records = {}
     try:
         for alias in aliases:
-            records[alias] = _load_into(fixtures, alias)
+            records[alias] = _load_into(fixtures, alias, prelude)
     except FixtureLoadError:
         for alias in records:  # aliases loaded before the failing one
             LoadRecord(fixtures, records).unload(alias)
@@ -200,7 +202,7 @@ def _call_loaddata(fixtures, alias, inserts):
     return command
 
 
-def _load_into(fixtures, alias):
+def _load_into(fixtures, alias, prelude=None):
     track = tracker()
     connection = connections[alias]
     tables = table_names(connection)
@@ -210,12 +212,37 @@ def _load_into(fixtures, alias):
         if connection.vendor == "sqlite" and _has_sqlite_sequence(connection):
             sequences = read_table(connection, SQLITE_SEQUENCE)
     track.take(alias)
-    empty = set(tables) - set(before)
+    if prelude is None:
+        command, written = _loaddata_into(fixtures, alias, tables, set(before)), track.take(alias)
+    else:
+        with transaction.atomic(using=alias):  # a failing fixture takes the prelude's rows back too
+            prelude(alias)
+            prelude_written = track.take(alias)
+            with track.paused():
+                non_empty = non_empty_tables(connection, tables)
+            command, written = _loaddata_into(fixtures, alias, tables, non_empty), track.take(alias)
+        written = EVERYTHING if EVERYTHING in (prelude_written, written) else prelude_written | written
+    if written == EVERYTHING:
+        written = set(tables)
+    with track.paused():
+        after = {table: read_table(connection, table) for table in written if table in tables}
+    return AliasRecord(alias, before, after, getattr(command, "models", ()), sequences)
+
+
+def _loaddata_into(fixtures, alias, tables, non_empty):
+    """loaddata's command after loading *fixtures* (None for none), batched where it may be."""
+    if not fixtures:
+        # A class without fixtures: the record keeps the state it starts from, which each
+        # test's dirtied tables go back to.
+        return None
+    track = tracker()
+    connection = connections[alias]
+    empty = set(tables) - set(non_empty)
     strict = has_hidden_readers(connection)
     outbox = getattr(mail, "outbox", None)
     sent_before = len(outbox) if outbox is not None else 0
     try:
-        command = _call_loaddata(fixtures, alias, FastLoad(alias, empty, strict=strict))
+        return _call_loaddata(fixtures, alias, FastLoad(alias, empty, strict=strict))
     except Exception:
         # Load again the plain way: loaddata's own message naming the object, or, if
         # the batched inserts failed where loaddata does not, loaddata's result.
@@ -223,13 +250,7 @@ def _load_into(fixtures, alias):
         if outbox is not None:
             del outbox[sent_before:]  # receivers will send them again
         try:
-            command = _call_loaddata(fixtures, alias, FastLoad(alias, empty, batch=False))
+            return _call_loaddata(fixtures, alias, FastLoad(alias, empty, batch=False))
         except Exception as exc:
             track.take(alias)
             raise FixtureLoadError(f"cannot load fixtures {', '.join(fixtures)} into {alias!r}: {exc}") from exc
-    written = track.take(alias)
-    if written == EVERYTHING:
-        written = set(tables)
-    with track.paused():
-        after = {table: read_table(connection, table) for table in written if table in tables}
-    return AliasRecord(alias, before, after, getattr(command, "models", ()), sequences)

@@ -7,7 +7,7 @@ from nose_fastfixtures.harness.suites import has_own_fixtures, unwrap
 from nose_fastfixtures.plugins.base import FastFixturesPlugin
 
 # Reasons not worth a line at verbosity 2: the class has nothing to speed up.
-_QUIET_REASONS = ("not a TransactionTestCase", "no fixtures")
+_QUIET_REASONS = ("not a TransactionTestCase",)
 _STATES = "nose_fastfixtures.database.class_fixtures"
 
 

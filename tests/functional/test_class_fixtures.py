@@ -390,3 +390,124 @@ def test_a_class_takes_over_the_fixtures_the_previous_one_left_when_nothing_can_
     # load) nor HHandsOverToNobody (after G's settings are undone); EOwnTearDownClass hands over
     # nothing; ZPlainUnittest finds H's rows removed.
     assert took_over == ["CTakesOver", "EOwnTearDownClass"], nose_run.output
+
+
+NO_FIXTURES = '''
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test import TransactionTestCase
+
+    from shop.models import Item
+
+
+    class AFirstFlush(TransactionTestCase):
+        databases = {"default", "other"}
+
+        def test_nothing_loaded(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
+    class BWithoutFixtures(TransactionTestCase):
+        """Each test starts from the flushed database: the content types post_migrate made, no item."""
+
+        databases = {"default", "other"}
+
+        def test_a_write(self):
+            Item.objects.create(name="one")
+            Item.objects.using("other").create(name="other")
+            ContentType.objects.filter(model="item").delete()
+
+        def test_b_flushed(self):
+            self.assertEqual((Item.objects.count(), Item.objects.using("other").count()), (0, 0))
+            self.assertTrue(ContentType.objects.filter(app_label="shop", model="item").exists())
+
+        def test_c_next_key(self):
+            # After test_a's row: the counters go on, as after Django's flush.
+            self.assertEqual(Item.objects.create(name="two").pk, 2)
+
+
+    class CAfter(TransactionTestCase):
+        def test_flushed(self):
+            self.assertEqual(Item.objects.count(), 0)
+            self.assertTrue(ContentType.objects.filter(app_label="shop", model="item").exists())
+'''
+
+
+def test_a_class_without_fixtures_gets_its_tests_writes_undone_instead_of_a_flush(tmp_path, backend):
+    project = make_project(tmp_path, {"test_no_fixtures.py": NO_FIXTURES})
+    env = backend_env(backend)
+    state_file = tmp_path / "state.json"
+    nose_run = run_nose(cwd=project, args=["--with-class-fixtures", "--with-time-report"],
+                        env={**env, STATE_ENV: str(state_file)})
+    django_run = run_django(cwd=project, env=env)
+
+    assert compare(django_run, nose_run) == [], nose_run.output
+    assert set(nose_run.outcomes.values()) == {"pass"}, nose_run.output
+    differences = json.loads(state_file.read_text())
+    assert differences.pop("shop.tests.test_no_fixtures.AFirstFlush") != []  # Django's flush, on purpose
+    assert differences == {"shop.tests.test_no_fixtures.BWithoutFixtures": [],
+                           "shop.tests.test_no_fixtures.CAfter": []}
+
+
+SERIALIZED = '''
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.test import TransactionTestCase
+
+    from shop.models import Item
+
+
+    class AFirstFlush(TransactionTestCase):
+        def test_nothing_loaded(self):
+            self.assertEqual(Item.objects.count(), 0)
+
+
+    class BSerializedRollback(TransactionTestCase):
+        """Each test: Django's copy of the migrated rows (the content types) and the fixture."""
+
+        serialized_rollback = True
+        fixtures = ["items"]
+
+        @classmethod
+        def setUpClass(cls):
+            # From an empty database, where the copy goes in without clashing with
+            # content types the flush before made again under new keys.
+            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            super().setUpClass()
+
+        def test_a_write(self):
+            self.assertEqual(Item.objects.count(), 5)
+            ContentType.objects.all().delete()
+            Item.objects.filter(pk=1).update(name="changed")
+            Item.objects.create(name="new")
+
+        def test_b_back(self):
+            self.assertTrue(ContentType.objects.filter(app_label="shop", model="item").exists())
+            self.assertEqual(sorted(Item.objects.values_list("pk", "name")),
+                             [(pk, f"item {pk}") for pk in range(1, 6)])
+
+        def test_c_next_key(self):
+            self.assertEqual(Item.objects.create(name="next").pk, 6 if connection_vendor() == "postgresql" else 7)
+
+
+    def connection_vendor():
+        from django.db import connection
+        return connection.vendor
+
+
+    class CAfter(TransactionTestCase):
+        def test_empty(self):
+            # The serialized_rollback class's last flush skips post_migrate: no content types.
+            self.assertEqual((ContentType.objects.count(), Item.objects.count()), (0, 0))
+'''
+
+
+def test_a_serialized_rollback_class_loads_the_migrated_rows_and_its_fixtures_once(tmp_path, backend):
+    project = make_project(tmp_path, {"test_serialized.py": SERIALIZED}, fixtures={"items.json": ITEMS})
+    env = backend_env(backend)
+    nose_run = run_nose(cwd=project, args=["--with-class-fixtures", "-vv"], env=env)
+    django_run = run_django(cwd=project, env=env)
+
+    assert compare(django_run, nose_run) == [], nose_run.output
+    assert set(nose_run.outcomes.values()) == {"pass"}, nose_run.output
+    assert "runs Django's way" not in nose_run.output
