@@ -61,6 +61,17 @@ def describe(alias):
     return f"{_VENDOR_NAMES.get(connection.vendor, connection.vendor)} database of alias {alias!r} ({where})"
 
 
+def _connect_bare(connection):
+    """Connect to *connection*'s server, no database named, with the driver alone, and close.
+
+    On MySQL Django's connect() adds two statements (its server version query, the
+    isolation level) that a reachability check does not need.
+    """
+    nodb = type(connection)({**connection.settings_dict, "NAME": None}, alias=connection.alias)
+    with nodb.wrap_database_errors:
+        nodb.get_new_connection(nodb.get_connection_params()).close()
+
+
 def check_reachable(aliases):
     """Connect to each server once, so an unreachable one is one clear error before any setup."""
     for alias in aliases:
@@ -68,6 +79,9 @@ def check_reachable(aliases):
         if connection.vendor == "sqlite":
             continue
         try:
+            if connection.vendor == "mysql":
+                _connect_bare(connection)
+                continue
             with warnings.catch_warnings():  # PostgreSQL's "unable to connect to 'postgres'"
                 warnings.simplefilter("ignore", RuntimeWarning)
                 with connection._nodb_cursor():

@@ -22,6 +22,11 @@ rule: every statement first inserts what waits.
 Natural foreign keys are looked up once per load: the value stays valid until a
 statement writes a table the lookup's queries named, or rolls back (not used on a
 database with views or triggers either, nor for a lookup that wrote anything).
+
+On MySQL/MariaDB, loaddata's last step (``check_constraints``) finds each loaded
+table's primary key with Django's ``get_constraints``: seven statements per table, one
+of them a join of information_schema views (4 ms on MariaDB). The same columns come
+from one statement for all the tables; a table it does not name is asked Django's way.
 """
 
 import re
@@ -161,7 +166,8 @@ class FastLoad:
             Model.save_base = save_base_batched
             serializers_base.deserialize_fk_value = deserialize_fk_value
         try:
-            with connections[self.alias].execute_wrapper(self._before_statement):
+            with connections[self.alias].execute_wrapper(self._before_statement), \
+                    primary_keys_read_at_once(connections[self.alias]):
                 yield self
         finally:
             FastLoad.active -= 1
@@ -251,6 +257,52 @@ class FastLoad:
             for start in range(0, len(objects), size):
                 model._base_manager._insert(objects[start:start + size], fields=fields, using=self.alias,
                                             raw=True)
+
+
+def mysql_primary_keys(connection, tables):
+    """``{table: its primary key's first column}`` for the *tables* that have one, in one statement:
+    what ``get_primary_key_column`` reads from ``get_constraints`` (MySQL names it PRIMARY)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.key_column_usage "
+            "WHERE table_schema = DATABASE() AND constraint_name = 'PRIMARY' "
+            f"AND table_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY table_name, ordinal_position",
+            list(tables))
+        keys = {}
+        for table, column in cursor.fetchall():
+            keys.setdefault(table, column)
+        return keys
+
+
+@contextmanager
+def primary_keys_read_at_once(connection):
+    """On MySQL, ``connection.check_constraints(table_names)`` with the tables' primary keys read at once."""
+    if connection.vendor != "mysql":
+        yield
+        return
+    check_constraints = connection.check_constraints
+    introspection = connection.introspection
+    get_primary_key_column = introspection.get_primary_key_column
+
+    def checked_with_keys_read_at_once(table_names=None):
+        if not table_names:
+            return check_constraints(table_names)
+        keys = mysql_primary_keys(connection, table_names)
+
+        def primary_key_column(cursor, table_name):
+            return keys[table_name] if table_name in keys else get_primary_key_column(cursor, table_name)
+
+        introspection.get_primary_key_column = primary_key_column
+        try:
+            return check_constraints(table_names)
+        finally:
+            del introspection.get_primary_key_column
+
+    connection.check_constraints = checked_with_keys_read_at_once
+    try:
+        yield
+    finally:
+        del connection.check_constraints
 
 
 def _fast_handle(handle, command, labels, options):

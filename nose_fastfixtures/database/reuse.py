@@ -9,7 +9,6 @@ import importlib.util
 import json
 import os
 import socket
-import sqlite3
 import sys
 import tempfile
 import time
@@ -149,6 +148,8 @@ def _uses_database_cache():
 
 
 def _sqlite_read_only(path):
+    import sqlite3  # not at the top: a run on PostgreSQL or MySQL needs none (1-2 ms)
+
     return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
 
 
@@ -160,6 +161,8 @@ def _copy_prefix(path):
 def _save_sqlite(source, path):
     """Copy the sqlite3 connection *source* into the file *path*, atomically (never a partial file)."""
     directory = os.path.dirname(os.path.abspath(path))
+    import sqlite3
+
     fd, temporary = tempfile.mkstemp(prefix=_copy_prefix(path), suffix=".sqlite3", dir=directory)
     os.close(fd)
     try:
@@ -251,8 +254,10 @@ class KeptDatabase:
         self.fingerprint = None  # today's schema fingerprint, once prepared
         self.fresh = None
         self.copies = {}
+        self.state_table_known = False  # read or written by this run: no CREATE TABLE IF NOT EXISTS
         self.lock = None
         self.relations_before = None  # {name: kind} when ours was done, if the TEST_RUNNER adds to it
+        self.fresh_relations = None  # {name: kind} of the fresh state, as recorded (None: not recorded)
         self.created_by_project = []  # the tables and views the TEST_RUNNER's setup_databases made
         self.changed_by_project = []  # what the TEST_RUNNER's setup_databases changed after ours
 
@@ -288,6 +293,8 @@ class KeptDatabase:
         from django.db import DatabaseError
 
         if self.vendor == "sqlite":
+            import sqlite3
+
             path = name or self.target
             if not os.path.exists(path) or os.path.getsize(path) == 0:
                 return None
@@ -300,9 +307,13 @@ class KeptDatabase:
             except sqlite3.Error:
                 return {}
             return {entry: json.loads(content) for entry, content in rows}
-        reader = type(self.connection)({**self.connection.settings_dict, "NAME": name or self.test_name,
-                                        "OPTIONS": dict(self.connection.settings_dict.get("OPTIONS", {}))},
-                                       alias=self.alias)
+        if name is None and self.connection.settings_dict["NAME"] == self.test_name:
+            reader = self.connection  # pointed at it already: no connection of its own
+        else:
+            settings_dict = self.connection.settings_dict
+            reader = type(self.connection)({**settings_dict, "NAME": name or self.test_name,
+                                            "OPTIONS": dict(settings_dict.get("OPTIONS", {}))},
+                                           alias=self.alias)
         try:
             try:
                 reader.ensure_connection()
@@ -315,7 +326,8 @@ class KeptDatabase:
             except DatabaseError:
                 return {}
         finally:
-            reader.close()
+            if reader is not self.connection:
+                reader.close()
         return {entry: json.loads(content) for entry, content in rows}
 
     # -- acting
@@ -345,6 +357,7 @@ class KeptDatabase:
         from django.db import DatabaseError
 
         self._point_at(self.original_name)  # Django derives the test name from the real NAME
+        self.state_table_known = False  # a new database
         if existing and self.vendor != "sqlite":
             self.check_safe()
             try:  # dropped first: Django would say "Got an error creating the test database"
@@ -385,7 +398,8 @@ class KeptDatabase:
     def _reuse(self):
         from django.core.management import call_command
 
-        self._point_at(self.test_name)
+        if self.in_memory or self.connection.settings_dict["NAME"] != self.test_name:
+            self._point_at(self.test_name)
         if self.in_memory:
             self._load_memory()
         if _uses_database_cache():  # else the command would do nothing (it costs a warm start's time)
@@ -395,7 +409,8 @@ class KeptDatabase:
     def _write(self, entries):
         assert self.connection.settings_dict["NAME"] == self.test_name, "reuse-db writes only test databases"
         with self.connection.cursor() as cursor:
-            write_entries(cursor, self.vendor, entries)
+            write_entries(cursor, self.vendor, entries, create=not self.state_table_known)
+        self.state_table_known = not self.in_memory  # an in-memory one starts empty again
 
     def _running_marker(self):
         return {"pid": os.getpid(), "host": socket.gethostname(),
@@ -410,8 +425,9 @@ class KeptDatabase:
             return
         self.fresh = table_digests(self.connection)
         self.copies = copy_fresh_rows(self.connection)
+        self.fresh_relations = relations(self.connection)
         self._write({"fingerprint": new_fingerprint, "fresh": self.fresh, "copies": self.copies,
-                     "marker": self._running_marker()})
+                     "relations": self.fresh_relations, "marker": self._running_marker()})
 
     def prepare(self, inputs):
         """Bring the kept database to the freshly migrated state of today's schema; print one line."""
@@ -421,7 +437,10 @@ class KeptDatabase:
         if self.in_memory:
             remove_stale_copies(self.keep_path)  # a run killed while saving it
         new = self.fingerprint = inputs.fingerprint(self.connection.settings_dict)
+        if not self.in_memory and self.vendor != "sqlite":
+            self._point_at(self.test_name)  # read through the connection a reuse goes on with
         stored = self.read_state()
+        self.state_table_known = bool(stored) and not self.in_memory
         decision = fingerprint.classify(None if stored is None else stored.get("fingerprint"), new)
         if stored is not None and "fingerprint" not in stored:
             decision = Decision(REBUILD, "it exists but holds no reuse-db fingerprint")
@@ -443,6 +462,7 @@ class KeptDatabase:
             if not self.in_memory:
                 self.fresh = stored.get("fresh") or {}
                 self.copies = stored.get("copies") or {}
+                self.fresh_relations = stored.get("relations")  # what the last run's end verified
                 self._write({"marker": self._running_marker()})
         elif decision.action in (CREATE, REBUILD):
             try:
@@ -483,15 +503,24 @@ class KeptDatabase:
     def _restore(self):
         if self.created_by_project:
             drop_relations(self.connection, self.created_by_project)
-        return restore_fresh(self.connection, self.fresh, self.copies, self.verbosity)
+        expected = [name for name in self.changed_by_project if name in self.fresh]  # not the dropped ones
+        return restore_fresh(self.connection, self.fresh, self.copies, self.verbosity, expected)
 
 
-def restore_fresh(connection, fresh, copies, verbosity):
+def restore_fresh(connection, fresh, copies, verbosity, expected=()):
     """Restore *connection*'s rows and sequences and verify them against the fresh digests;
-    returns what still differs."""
+    returns what still differs.
+
+    *expected*: tables known to differ already (what the TEST_RUNNER's setup_databases
+    changed): their rows are put back first, so that the sequences are set, and every
+    table read, once (on MySQL each ``ALTER TABLE ... AUTO_INCREMENT`` costs milliseconds).
+    """
     # The sequences just set are not read again: setval sets exactly, and MySQL's
     # AUTO_INCREMENT takes the value when the rows are as fresh (else they are restored,
     # and everything is read again below). On MySQL that read is the slow part.
+    first = restorable(expected, fresh) or []
+    if first:
+        restore_rows(connection, first, copies)
     sequences = restore_sequences(connection, fresh)
     changed = fingerprint.changed_tables(fresh, table_digests(connection, sequences))
     tables = restorable(changed, fresh)
@@ -499,8 +528,9 @@ def restore_fresh(connection, fresh, copies, verbosity):
         restore_rows(connection, tables, copies)
         restore_sequences(connection, fresh)
         changed = fingerprint.changed_tables(fresh, table_digests(connection))
-        if not changed and verbosity >= 2:
-            log(f"reuse-db: {connection.alias}: put back the freshly migrated rows of {fingerprint.names(tables)}")
+        first = sorted(set(first) | set(tables))
+    if first and not changed and verbosity >= 2:
+        log(f"reuse-db: {connection.alias}: put back the freshly migrated rows of {fingerprint.names(first)}")
     return changed
 
 
@@ -574,10 +604,16 @@ def setup_databases(aliases, serialized_aliases, verbosity, global_fixtures=None
 
 
 def note_fresh_relations(kept):
-    """Before the TEST_RUNNER's ``setup_databases`` adds to the kept databases: their tables and views."""
+    """Before the TEST_RUNNER's ``setup_databases`` adds to the kept databases: their tables and views.
+
+    A reused database has those of its fresh state, as recorded: the last run ended with
+    the digests of every table, and of every table's and view's columns, equal to the
+    fresh ones (else it is rebuilt), so none was added or dropped since.
+    """
     for database in kept:
         if database.keepable and not database.in_memory and database.fresh is not None:
-            database.relations_before = relations(database.connection)
+            database.relations_before = (database.fresh_relations if database.fresh_relations is not None
+                                         else relations(database.connection))
 
 
 def note_project_setup(kept, verbosity):
@@ -598,7 +634,7 @@ def note_project_setup(kept, verbosity):
         now = relations(database.connection)
         database.created_by_project = sorted((name, kind) for name, kind in now.items()
                                              if name not in database.relations_before)
-        changed = fingerprint.changed_tables(database.fresh, table_digests(database.connection))
+        changed = fingerprint.changed_tables(database.fresh, table_digests(database.connection, now=now))
         database.changed_by_project = sorted(set(changed) | {name for name, _ in database.created_by_project})
         if database.changed_by_project and verbosity >= 2:
             log(f"reuse-db: {database.alias}: the TEST_RUNNER's setup_databases changed "

@@ -46,17 +46,33 @@ class ServerLock:
         settings_dict = {**connection.settings_dict, "NAME": None,
                          "OPTIONS": dict(connection.settings_dict.get("OPTIONS", {}))}
         self.holder = type(connection)(settings_dict, alias=f"{connection.alias}__reuse_lock")
+        self.bare = None  # MySQL: the driver's connection, without Django's session set-up
         key = fingerprint.digest(target)
         self.key = int(key[:15], 16) if self.vendor == "postgresql" else f"nose_fastfixtures:{key}"
 
     def acquire(self, wait):
         if self.vendor == "postgresql":
             sql = "SELECT pg_advisory_lock(%s), true" if wait else "SELECT pg_try_advisory_lock(%s)"
-        else:
-            sql = "SELECT GET_LOCK(%s, 31536000)" if wait else "SELECT GET_LOCK(%s, 0)"
-        with self.holder.cursor() as cursor:
-            cursor.execute(sql, [self.key])
-            return bool(cursor.fetchone()[-1])
+            with self.holder.cursor() as cursor:
+                cursor.execute(sql, [self.key])
+                return bool(cursor.fetchone()[-1])
+        sql = "SELECT GET_LOCK(%s, 31536000)" if wait else "SELECT GET_LOCK(%s, 0)"
+        # A lock needs no session settings: Django's connect() would add two statements (its
+        # server version query, the isolation level) to every warm run.
+        with self.holder.wrap_database_errors:
+            if self.bare is None:
+                self.bare = self.holder.get_new_connection(self.holder.get_connection_params())
+            cursor = self.bare.cursor()
+            try:
+                cursor.execute(sql, [self.key])
+                return bool(cursor.fetchone()[-1])
+            finally:
+                cursor.close()
 
     def release(self):
+        if self.bare is not None:
+            try:
+                self.bare.close()
+            finally:
+                self.bare = None
         self.holder.close()

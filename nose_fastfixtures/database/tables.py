@@ -38,15 +38,25 @@ _HIDDEN_READERS_SQL = {
         "WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY (current_schemas(false)))"
     ),
     "sqlite": "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type IN ('view', 'trigger'))",
-    "mysql": (
-        "SELECT EXISTS (SELECT 1 FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()) "
-        "OR EXISTS (SELECT 1 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE())"
-    ),
 }
+
+# MariaDB answers information_schema.TRIGGERS and VIEWS by opening every table's
+# definition (1.5-3 ms); SHOW TRIGGERS and the TABLES view's table types are cheaper.
+_MYSQL_HIDDEN_READERS = (
+    "SHOW TRIGGERS",
+    "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'VIEW' LIMIT 1",
+)
 
 
 def has_hidden_readers(connection):
     """Whether the database has views or triggers: statements that read tables they do not name."""
+    if connection.vendor == "mysql":
+        with connection.cursor() as cursor:
+            for sql in _MYSQL_HIDDEN_READERS:
+                cursor.execute(sql)
+                if cursor.fetchall():
+                    return True
+        return False
     sql = _HIDDEN_READERS_SQL.get(connection.vendor)
     if sql is None:
         return True  # unknown backend: assume the worst

@@ -5,8 +5,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
-# Bumped when the fingerprint's layout changes: a kept database of another layout is rebuilt.
-FORMAT = 1
+# Bumped when the fingerprint's layout, or that of the fresh-state digests stored beside
+# it, changes: a kept database of another layout is rebuilt.
+# 2: PostgreSQL's schema digest reads its catalogs (type modifiers included).
+FORMAT = 2
 
 CREATE, REUSE, MIGRATE, REBUILD = "create", "reuse", "migrate", "rebuild"
 

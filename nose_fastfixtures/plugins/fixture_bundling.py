@@ -6,7 +6,6 @@ from inspect import isclass
 from nose_fastfixtures.errors import FastFixturesError
 from nose_fastfixtures.harness import suites
 from nose_fastfixtures.harness.patching import replace_class_attribute
-from nose_fastfixtures.planning import bundling
 from nose_fastfixtures.planning.durations import layer_key
 from nose_fastfixtures.planning.timeline import TIMELINE
 from nose_fastfixtures.plugins.base import FastFixturesPlugin
@@ -48,6 +47,7 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
 
     def order(self, units):
         """Django's order with TestCase classes regrouped by fixture set (the order hook)."""
+        from nose_fastfixtures.planning import bundling
         from nose_fastfixtures.plugins.django_plugin import unit_kind
 
         infos = [self._describe(unit, unit_kind(unit)) for unit in units]
@@ -63,6 +63,8 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
 
     def _describe(self, unit, kind):
         from django.test import TestCase
+
+        from nose_fastfixtures.planning import bundling
 
         cls = _class_of(unit)
         if kind != "testcase" or cls is None or not issubclass(cls, TestCase) or not cls.fixtures:

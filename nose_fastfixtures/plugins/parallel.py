@@ -16,11 +16,19 @@ from nose_fastfixtures.harness import suites
 from nose_fastfixtures.harness.contexts import teardown_pending_contexts
 from nose_fastfixtures.harness.cache_dir import NAME as CACHE_DIR
 from nose_fastfixtures.harness.options import PluginOptions
-from nose_fastfixtures.planning import durations, option_values, scheduling
+from nose_fastfixtures.planning import durations, option_values
 from nose_fastfixtures.plugins.base import FastFixturesPlugin
 
 DURATIONS_FILE = "durations.json"
 PLAN_FILE_ENV = "NFF_PLAN_FILE"  # the run's units as the scheduler sees them (bench.simulate reads it)
+
+
+def parse_shard(text):
+    """scheduling.parse_shard; the scheduler is imported only by runs that shard or run in parallel
+    (its dataclasses cost every run 1-3 ms)."""
+    from nose_fastfixtures.planning import scheduling
+
+    return scheduling.parse_shard(text)
 
 
 def parse_processes(value, cpu_count):
@@ -44,7 +52,7 @@ class ParallelPlugin(FastFixturesPlugin):
         self.checked_options = PluginOptions(parser, env)
         self.checked_options.claim("processes")
         self.checked_options.add(
-            "--shard", "shard", option_values.checked_by(scheduling.parse_shard), "NOSE_SHARD", metavar="K/N",
+            "--shard", "shard", option_values.checked_by(parse_shard), "NOSE_SHARD", metavar="K/N",
             help="with --with-django: run only the K-th of N parts of the suite, balanced by measured "
                  "time, the same on every machine (a CI matrix) [NOSE_SHARD]")
 
@@ -59,7 +67,7 @@ class ParallelPlugin(FastFixturesPlugin):
         try:
             self.processes = parse_processes(getattr(options, "multiprocess_workers", 0),
                                              multiprocessing.cpu_count)
-            self.shard = scheduling.parse_shard(options.shard) if options.shard else None
+            self.shard = parse_shard(options.shard) if options.shard else None
         except ValueError as error:
             exit_with(UsageError(str(error)))
         except UsageError as error:
@@ -130,6 +138,8 @@ class ParallelPlugin(FastFixturesPlugin):
 
     def _estimator(self, items):
         path = Path(self.conf.workingDir or os.getcwd()) / CACHE_DIR / DURATIONS_FILE
+        from nose_fastfixtures.planning import scheduling
+
         measured = durations.load(path, warn=lambda message: sys.stderr.write(f"nose_fastfixtures: {message}\n"))
         return scheduling.Estimator.from_durations(items, measured.classes, measured.layers)
 
@@ -155,6 +165,8 @@ class ParallelPlugin(FastFixturesPlugin):
 
     def select_shard(self, units):
         """The Django plugin's selection hook: keep this shard's units, in their order."""
+        from nose_fastfixtures.planning import scheduling
+
         index, count = self.shard
         items, estimator = self._items(units, count)
         chosen = scheduling.shard(items, estimator, index, count)
@@ -169,6 +181,7 @@ class ParallelPlugin(FastFixturesPlugin):
     def run_in_parallel(self, units, databases):
         """The Django plugin's run hook: the suite that runs *units* in workers, or None for serial."""
         from nose_fastfixtures.parallel.engine import ParallelSuite
+        from nose_fastfixtures.planning import scheduling
 
         items, estimator = self._items(units, self.processes)
         work_units = scheduling.plan(items, estimator, self.processes)
