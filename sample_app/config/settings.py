@@ -65,6 +65,12 @@ if DB_BACKEND not in _ALLOWED_BACKENDS:
 
 DB_NAME = os.environ.get("DB_NAME", "sample_app")
 
+if DB_BACKEND == "postgresql":
+    # As Wagtail's and many projects' settings: its connection_created receiver looks every new
+    # connection's alias up in django.db.connections (a side connection under an alias of its
+    # own crashed there).
+    INSTALLED_APPS.append("django.contrib.postgres")
+
 
 def _database(name):
     if DB_BACKEND == "sqlite":
