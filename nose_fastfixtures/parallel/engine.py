@@ -129,6 +129,25 @@ class WorkerState:
             pass  # it died: its sentinel says so next
 
 
+def read_messages(state, handle):
+    """Hand each message *state*'s worker sent to *handle*; True once the worker is gone.
+
+    A worker may send its last messages ("bye") and exit between ``poll()`` finding
+    nothing and ``is_alive()``: what it sent is read after it is seen gone too, else a
+    worker that finished would be reported dead.
+    """
+    try:
+        while state.connection.poll():
+            handle(state.connection.recv())
+        if state.process.is_alive():
+            return False
+        while state.connection.poll():
+            handle(state.connection.recv())
+    except (EOFError, OSError):
+        pass
+    return True
+
+
 class ParallelSuite(unittest.TestSuite):
     """What nose runs instead of the ordered suite: the same tests, run by *count* workers.
 
@@ -214,13 +233,8 @@ class ParallelSuite(unittest.TestSuite):
 
     def _drain(self, state, result):
         """Handle what *state*'s worker sent; notice when it is gone."""
-        try:
-            while state.connection.poll():
-                self._handle(state, state.connection.recv(), result)
-            if state.process.is_alive():
-                return
-        except (EOFError, OSError):
-            pass
+        if not read_messages(state, lambda message: self._handle(state, message, result)):
+            return
         state.process.join()
         state.connection.close()
         state.connection = None
