@@ -46,6 +46,7 @@ from nose_fastfixtures.database.tables import non_empty_tables, table_names
 from nose_fastfixtures.database.write_tracking import tracker
 from nose_fastfixtures.harness import interrupts
 from nose_fastfixtures.harness.patching import replace_class_attribute
+from nose_fastfixtures.planning.sql_writes import EVERYTHING
 from nose_fastfixtures.planning.timeline import TIMELINE
 
 # Aliases whose database is known to be as Django's flush leaves it.
@@ -114,7 +115,7 @@ class Handover:
     def unload(self):
         with TIMELINE.span("class-unload", self.name):
             for alias in self.aliases:
-                self.record.unload(alias, tracker().take(alias))
+                self.record.unload(alias, _dirtied(self.record, alias))
 
 
 _handover = None  # the Handover waiting for the next class, if any
@@ -190,7 +191,7 @@ class ClassFixtures:
             return
         with TIMELINE.span("restore", self.name):
             for alias in self.aliases:
-                dirtied = tracker().take(alias)
+                dirtied = _dirtied(self.record, alias)
                 if dirtied:
                     self.record.restore_loaded(alias, dirtied)
                     # loaddata would set them again (PostgreSQL's, the others have none to set)
@@ -267,7 +268,16 @@ class ClassFixtures:
             record, self.record = self.record, None
             with TIMELINE.span("class-unload", self.name):
                 for alias in self.aliases:
-                    record.unload(alias, tracker().take(alias))
+                    record.unload(alias, _dirtied(record, alias))
+
+
+def _dirtied(record, alias):
+    """The tables written since the last look: the tracker's, and tables that hold rows where
+    nothing should be (written through a raw driver cursor or by another process)."""
+    dirtied = tracker().take(alias)
+    if dirtied == EVERYTHING:
+        return dirtied
+    return set(dirtied) | record.stray_tables(alias)
 
 
 class FastFixtureTestCase(TransactionTestCase):

@@ -74,13 +74,14 @@ SQLITE_SEQUENCE = "sqlite_sequence"
 class AliasRecord:
     """What one load did to one database."""
 
-    def __init__(self, alias, before, after, models=(), sequences=None):
+    def __init__(self, alias, before, after, models=(), sequences=None, tables=None):
         self.alias = alias
         self.before = before  # {table: (columns, rows)} for every table non-empty before the load
         self.after = after    # {table: (columns, rows)} for every table written by the load
         self.written = set(after)
         self.models = list(models)  # the models loaddata saved (it resets their sequences)
         self.sequences = sequences  # SQLite's sqlite_sequence before the load, else None
+        self.tables = tables        # the database's tables when it loaded (None: read when asked)
 
     @property
     def emptied_before(self):
@@ -121,6 +122,19 @@ class LoadRecord:
         """Put *tables* back to their state right after the load (a test dirtied them)."""
         record = self.records[alias]
         self._write(alias, record.contents(self._expand(alias, tables), "after"))
+
+    def stray_tables(self, alias):
+        """Tables holding rows that neither the state before the load nor the load left there.
+
+        Written where the write tracker cannot see (a raw driver cursor, another process):
+        Django's flush would have emptied them, so the caller puts them back too.
+        """
+        record = self.records[alias]
+        connection = connections[alias]
+        expected = set(record.before) | {table for table, (_, rows) in record.after.items() if rows}
+        candidates = [table for table in record.tables or table_names(connection) if table not in expected]
+        with tracker().paused():
+            return non_empty_tables(connection, candidates)
 
     def unload(self, alias, dirtied=(), like_rollback=False):
         """Bring the load's tables and *dirtied* back to their state before the load.
@@ -226,7 +240,7 @@ def _load_into(fixtures, alias, prelude=None):
         written = set(tables)
     with track.paused():
         after = {table: read_table(connection, table) for table in written if table in tables}
-    return AliasRecord(alias, before, after, getattr(command, "models", ()), sequences)
+    return AliasRecord(alias, before, after, getattr(command, "models", ()), sequences, tables)
 
 
 def _loaddata_into(fixtures, alias, tables, non_empty):

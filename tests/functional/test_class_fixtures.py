@@ -425,6 +425,18 @@ NO_FIXTURES = '''
             # After test_a's row: the counters go on, as after Django's flush.
             self.assertEqual(Item.objects.create(name="two").pk, 2)
 
+        def test_d_unseen_write(self):
+            # Through the driver's own cursor, which the write tracker does not see.
+            connection.ensure_connection()
+            cursor = connection.connection.cursor()
+            cursor.execute("INSERT INTO shop_item (id, name) VALUES (100, 'unseen')")
+            cursor.close()
+            if not connection.get_autocommit():
+                connection.connection.commit()
+
+        def test_e_unseen_write_gone(self):
+            self.assertEqual(Item.objects.count(), 0)
+
 
     class CAfter(TransactionTestCase):
         def test_flushed(self):
