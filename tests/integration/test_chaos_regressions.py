@@ -1,10 +1,7 @@
 """Failures ``make chaos`` found, each kept from coming back (see chaos/ and the README's campaign table)."""
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -14,9 +11,8 @@ from tests.functional import test_real_database_guards as real_database_guards
 from tests.helpers.backends import (
     backend_env, create_real_database, drop_kept_databases, drop_real_database, leftover_test_databases,
 )
-from tests.helpers.oracle import ROOT, run_nose
-
-SAMPLE_APP = ROOT / "sample_app"
+from tests.helpers.oracle import run_nose
+from tests.helpers.scripts import run_sample_script
 
 
 def test_a_copy_half_written_by_a_killed_run_is_removed_by_the_next(tmp_path):
@@ -73,12 +69,7 @@ def test_removing_a_layer_leaves_one_sqlite_counter_per_table():
     # The layer's tables were refilled before SQLite's counters were restored: each refill
     # put a counter row back, and the restored one was added beside it (found by the fuzzer:
     # a row without a key then got another key than under loaddata).
-    env = {**os.environ, **backend_env("sqlite"), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "PYTHONPATH": f"{SAMPLE_APP}{os.pathsep}{ROOT}"}
-    done = subprocess.run([sys.executable, "-c", SEQUENCE_SCRIPT], cwd=SAMPLE_APP, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = run_sample_script(SEQUENCE_SCRIPT)
     assert found["after"] == found["before"]
     assert found["first_new"] == 1  # as after Django's rollback of the same load
 
@@ -118,12 +109,7 @@ def test_an_object_naming_the_key_an_earlier_one_got_from_the_sequence_updates_i
         {"model": "accounts.customer", "fields": {**CUSTOMER, "email": "first@example.com"}},
         {"model": "accounts.customer", "pk": 1, "fields": {**CUSTOMER, "email": "second@example.com"}},
     ]))
-    env = {**os.environ, **backend_env("sqlite"), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "PYTHONPATH": f"{SAMPLE_APP}{os.pathsep}{ROOT}"}
-    done = subprocess.run([sys.executable, "-c", KEY_SCRIPT, str(tmp_path)], cwd=SAMPLE_APP, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = run_sample_script(KEY_SCRIPT, str(tmp_path))
     assert found["ours"] == found["djangos"] == [[1, "second@example.com"]]
 
 

@@ -1,17 +1,10 @@
 """fast_load and tables on real databases: primary keys read at once (MySQL), views and triggers found."""
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
 
-from tests.helpers.backends import backend_env
-from tests.helpers.oracle import ROOT
-
-SAMPLE_APP = ROOT / "sample_app"
+from tests.helpers.scripts import run_sample_script
 
 SCRIPT = textwrap.dedent('''
     import json, os, tempfile
@@ -67,12 +60,7 @@ SCRIPT = textwrap.dedent('''
 def test_the_constraint_check_reads_the_primary_keys_at_once_and_finds_what_django_finds(backend):
     if backend != "mysql":
         pytest.skip("MySQL/MariaDB only: the other backends check foreign keys in one statement")
-    env = {**os.environ, **backend_env(backend), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "PYTHONPATH": f"{SAMPLE_APP}{os.pathsep}{ROOT}"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=SAMPLE_APP, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = run_sample_script(SCRIPT, backend=backend)
 
     assert seen["same_keys"] and seen["tables"] > 10, seen
     plain, fast = seen["dangling"]
@@ -118,9 +106,4 @@ READERS_SCRIPT = textwrap.dedent('''
 
 
 def test_views_and_triggers_are_found(backend):
-    env = {**os.environ, **backend_env(backend), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "PYTHONPATH": f"{SAMPLE_APP}{os.pathsep}{ROOT}"}
-    done = subprocess.run([sys.executable, "-c", READERS_SCRIPT], cwd=SAMPLE_APP, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [False, True, True]
+    assert run_sample_script(READERS_SCRIPT, backend=backend) == [False, True, True]

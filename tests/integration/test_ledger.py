@@ -1,15 +1,9 @@
 """nose_fastfixtures.database.ledger against loaddata on the sample project: the same rows, fewer statements."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 
-from tests.helpers.backends import backend_env
-from tests.helpers.oracle import ROOT
-
-SAMPLE_APP = ROOT / "sample_app"
+from tests.helpers.scripts import run_sample_script
 
 # Each case: fixtures already loaded (by the same means), then the fixtures under test.
 CASES = [
@@ -98,12 +92,7 @@ SCRIPT = textwrap.dedent('''
 
 
 def test_a_load_leaves_exactly_what_loaddata_leaves_in_fewer_statements(backend):
-    env = {**os.environ, **backend_env(backend), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "PYTHONPATH": f"{SAMPLE_APP}{os.pathsep}{ROOT}"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(CASES)], cwd=SAMPLE_APP, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = run_sample_script(SCRIPT, json.dumps(CASES), backend=backend)
 
     for case in report:
         assert case["rows"] > 0, case

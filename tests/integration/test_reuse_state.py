@@ -1,15 +1,8 @@
 """nose_fastfixtures.database.reuse_state on real databases: sequences put back, several tables at once."""
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
-from tests.helpers.backends import backend_env
-from tests.helpers.oracle import ROOT
-
-SAMPLE_APP = ROOT / "sample_app"
+from tests.helpers.scripts import run_sample_script
 
 SCRIPT = textwrap.dedent('''
     import json
@@ -61,12 +54,7 @@ SCRIPT = textwrap.dedent('''
 
 
 def test_moved_sequences_are_put_back(backend):
-    env = {**os.environ, **backend_env(backend), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "PYTHONPATH": f"{SAMPLE_APP}{os.pathsep}{ROOT}"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=SAMPLE_APP, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = run_sample_script(SCRIPT, backend=backend)
 
     if backend == "sqlite":  # its sequences are rows: rolled back with them
         assert seen["moved"] == [] and seen["read_fresh"], seen
