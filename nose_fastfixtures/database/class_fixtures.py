@@ -106,7 +106,7 @@ class Handover:
         """Whether *cls* may start from these rows instead of its own load."""
         if (frozenset(cls.fixtures or ()) != frozenset(self.fixtures)
                 or tuple(cls._databases_names(include_mirrors=False)) != self.aliases
-            or cls.serialized_rollback != self.serialized):
+                or cls.serialized_rollback != self.serialized):
             return False  # the same set in another order, as bundling's layers do
         if self.mail and tuple(cls.fixtures or ()) != self.fixtures:
             return False  # receivers' messages would come in another order
@@ -169,12 +169,11 @@ class ClassFixtures:
         self.mail = []  # messages receivers sent while the fixtures loaded
         self._restore_teardown = lambda: None
         self.may_hand_over = False  # set by the plugin, which removes rows nobody took
-        self.handed_from = None
         self._djangos_teardown = _runs_djangos(cls, "tearDownClass")
 
     def take_over(self, handover):
         """Start from the rows *handover* left: the first test restores what the last one dirtied."""
-        self.record, self.mail, self.handed_from = handover.record, handover.mail, handover.name
+        self.record, self.mail = handover.record, handover.mail
 
     def fixture_setup(self):
         """Before each test (the first one from setUpClass): fixtures loaded, clean tables."""

@@ -74,14 +74,14 @@ SQLITE_SEQUENCE = "sqlite_sequence"
 class AliasRecord:
     """What one load did to one database."""
 
-    def __init__(self, alias, before, after, models=(), sequences=None, tables=None):
+    def __init__(self, alias, before, after, models, sequences, tables):
         self.alias = alias
         self.before = before  # {table: (columns, rows)} for every table non-empty before the load
         self.after = after    # {table: (columns, rows)} for every table written by the load
         self.written = set(after)
         self.models = list(models)  # the models loaddata saved (it resets their sequences)
         self.sequences = sequences  # SQLite's sqlite_sequence before the load, else None
-        self.tables = tables        # the database's tables when it loaded (None: read when asked)
+        self.tables = tables        # the database's tables when it loaded
 
     @property
     def emptied_before(self):
@@ -132,7 +132,7 @@ class LoadRecord:
         record = self.records[alias]
         connection = connections[alias]
         expected = set(record.before) | {table for table, (_, rows) in record.after.items() if rows}
-        candidates = [table for table in record.tables or table_names(connection) if table not in expected]
+        candidates = [table for table in record.tables if table not in expected]
         with tracker().paused():
             return non_empty_tables(connection, candidates)
 
