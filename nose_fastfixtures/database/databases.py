@@ -125,7 +125,7 @@ def fewer_full_collections():
 class TestDatabases:
     """The test databases of one run: created by ``setup``, destroyed by ``teardown``."""
 
-    def __init__(self, verbosity=1, reuse=False, global_fixtures=None, runner=None):
+    def __init__(self, verbosity=1, reuse=False, global_fixtures=None, runner=None, spare_connections=False):
         # The project's TEST_RUNNER (harness.project_runner), or Django's own.
         self.runner = runner or DiscoverRunner(verbosity=verbosity, interactive=False)
         self.project_config = None  # what the runner's setup_databases returned
@@ -138,6 +138,8 @@ class TestDatabases:
         self.aliases = ()
         self.clones = 0        # workers with a clone of every test database (parallel runs)
         self.worker_clones = []  # in a worker: its kept clones, finished at its end
+        self.spare_connections = spare_connections  # open Django's next connections ahead
+        self.spares = None       # database.spare_connections, while tests run
 
     def setup(self, databases):
         """Create the test database of every alias in *databases* and run the system checks."""
@@ -288,6 +290,23 @@ class TestDatabases:
                 setattr(connection, name, _DatabaseFailure(original, message))
                 self.guarded.append((connection, name, original))
 
+    def start_spares(self):
+        """From now until teardown, a closed connection's successor is opened ahead (spare_connections).
+
+        Called where tests are about to run on these databases: in a serial run after
+        ``setup``, in a worker after ``use_worker_clone`` (never while clones are made:
+        PostgreSQL copies no database that has sessions)."""
+        from nose_fastfixtures.database.spare_connections import SpareConnections
+
+        if self.spare_connections and self.spares is None:
+            self.spares = SpareConnections()
+            self.spares.start(connections, self.aliases)
+
+    def stop_spares(self):
+        if self.spares is not None:
+            spares, self.spares = self.spares, None
+            spares.stop()
+
     def clone_for_workers(self, count):
         """One clone of every test database for each of *count* workers, with Django's cloning.
 
@@ -327,6 +346,7 @@ class TestDatabases:
 
     def finish_worker_clone(self):
         """In a worker, at its end: its kept clones left as fresh as the kept database."""
+        self.stop_spares()
         if self.worker_clones:
             from nose_fastfixtures.database import reuse_clones
 
@@ -366,6 +386,7 @@ class TestDatabases:
         return bool(count)
 
     def teardown(self):
+        self.stop_spares()
         if self.undo_reloads is not None:
             self.undo_reloads()
             self.undo_reloads = None

@@ -244,6 +244,7 @@ def run(number, connection, job, parent_pid=None, parents_ends=()):
     started = TIMELINE.clock()
     try:
         job.databases.use_worker_clone(number)
+        job.databases.start_spares()
         trial_compat.after_fork()
         job.config.plugins = job.worker_plugins
         result = WorkerResult(connection, job.refs)

@@ -125,6 +125,12 @@ class DjangoPlugin(FastFixturesPlugin):
             help="hash passwords with Django's fast MD5 hasher for the run (old hashes still "
                  "check); a test of the hash's algorithm may fail [NOSE_FAST_PASSWORD_HASHER]",
         )
+        self.checked_options.add_switch(
+            "--no-spare-connections", "no_spare_connections", "NOSE_NO_SPARE_CONNECTIONS",
+            help="with a speed plugin on PostgreSQL, the connection Django opens after closing one "
+                 "is kept ready ahead, one idle session more per test database; this opens it when "
+                 "Django asks, for tests that must be alone on the database [NOSE_NO_SPARE_CONNECTIONS]",
+        )
 
     def configure(self, options, conf):
         super().configure(options, conf)
@@ -149,6 +155,7 @@ class DjangoPlugin(FastFixturesPlugin):
         self.fast_loads = any(getattr(options, "enable_plugin_" + name.replace("-", "_"), False)
                               for name in SPEED_PLUGINS)
         self.fast_hasher = bool(options.fast_password_hasher)
+        self.spare_connections = self.fast_loads and not options.no_spare_connections
         self.global_labels = options.global_fixtures
         self.selection = selection.django_selection(
             *(getattr(options, dest) or self.selection_from_env[dest] for _, dest, _, _ in DJANGO_SELECTION))
@@ -254,10 +261,13 @@ class DjangoPlugin(FastFixturesPlugin):
         self._setup_databases(ordered)
         if self.run_hook is not None:
             try:
-                return self.run_hook(ordered_units, self.databases) or ordered
+                parallel = self.run_hook(ordered_units, self.databases)
             except FastFixturesError as error:
                 self._teardown()
                 exit_with(error)
+            if parallel is not None:
+                return parallel
+        self.databases.start_spares()
         return ordered
 
     def _order(self, units, rng):
@@ -292,7 +302,7 @@ class DjangoPlugin(FastFixturesPlugin):
             exit_with(error)
         self.databases = TestDatabases(
             self.verbosity, reuse=bool(getattr(self.conf.options, "enable_plugin_reuse_db", False)),
-            global_fixtures=global_fixtures, runner=self.runner)
+            global_fixtures=global_fixtures, runner=self.runner, spare_connections=self.spare_connections)
         atexit.register(self._teardown)
         try:
             self.databases.setup(databases_for(cases, self.runner))
