@@ -186,7 +186,8 @@ class DjangoPlugin(FastFixturesPlugin):
         if self.fast_loads:
             from nose_fastfixtures.database import fast_load, fixture_cache
 
-            self.undo_at_end += [fast_load.every_loaddata(), fixture_cache.install()]
+            self.undo_at_end += [fast_load.every_loaddata(), fixture_cache.install(),
+                                 django_env.quick_live_server_stop()]
         if self.fast_hasher:
             self.undo_at_end.append(django_env.prefer_fast_hasher())
 
