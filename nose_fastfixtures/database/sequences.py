@@ -67,6 +67,9 @@ class LayerSequences:
         if not names:
             return {}
         with self.connection.cursor() as cursor:
-            cursor.execute("SELECT sequencename, last_value FROM pg_sequences "
-                           "WHERE schemaname = current_schema() AND sequencename = ANY(%s)", [sorted(names)])
+            # pg_sequences' rows, without its joins: the first query of each class's new
+            # session, whose catalog lookups the server makes afresh (4 ms instead of 5 here)
+            cursor.execute("SELECT relname, pg_sequence_last_value(oid) FROM pg_class WHERE relkind = 'S' "
+                           "AND relnamespace = current_schema()::regnamespace AND relname = ANY(%s)",
+                           [sorted(names)])
             return dict(cursor.fetchall())
