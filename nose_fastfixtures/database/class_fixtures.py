@@ -265,6 +265,10 @@ class ClassFixtures:
             return
         if self.record is not None:
             record, self.record = self.record, None
+            if interrupts.received():
+                # nose tears the class down after a Ctrl-C, which may have stopped a statement
+                # half-way (psycopg: "another command is already in progress"; found by make chaos)
+                interrupts.reset_connections()
             with TIMELINE.span("class-unload", self.name):
                 for alias in self.aliases:
                     record.unload(alias, _dirtied(record, alias))
