@@ -38,6 +38,7 @@ BAD_VALUES = {
     "--shard": ["4/3", "x", "0/2"],
     "--global-fixtures": ["no_such_fixture", ",,"],
     "--fast-password-hasher": ["maybe"],
+    "--no-spare-connections": ["maybe"],
     "--django-tag": None,  # any tag name; a tag no test has selects no test, as in Django
     "--django-exclude-tag": None,
     "--django-name-pattern": None,

@@ -18,7 +18,8 @@ from nose_fastfixtures.plugins.reuse_db import ReuseDBPlugin
 from nose_fastfixtures.plugins.time_report import TimeReportPlugin
 
 SWITCHES = ["with-django", "with-progressive", "with-class-fixtures", "with-fixture-bundling",
-            "with-reuse-db", "with-time-report", "progressive-absolute-paths", "fast-password-hasher"]
+            "with-reuse-db", "with-time-report", "progressive-absolute-paths", "fast-password-hasher",
+            "no-spare-connections"]
 # option -> (bad value, environment variable)
 VALUES = {
     "reuse-db": ("2", "REUSE_DB"),
