@@ -157,7 +157,7 @@ class SpareConnections:
             self.pending[alias] = _Spare(module, params)
 
     def _watch(self, execute, sql, params, many, context):
-        if self.pending and _SEES_SESSIONS.search(sql):
+        if self.pending and _SEES_SESSIONS.search(sql if isinstance(sql, str) else str(sql)):
             self.close_spares(until_gone=True)  # the next connects open the next ones
         return execute(sql, params, many, context)
 

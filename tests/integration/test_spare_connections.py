@@ -46,6 +46,14 @@ SCRIPT = textwrap.dedent('''
                            [connection.settings_dict["NAME"]])
             seen["sessions_seen_by_default"] = cursor.fetchone()[0]
         seen["spare_closed_first"] = "default" not in spares.pending
+        # A psycopg Composed statement (not a str) is looked at too.
+        connection.close()
+        from psycopg import sql
+        with connection.cursor() as cursor:
+            spares.pending["default"].thread.join()
+            cursor.execute(sql.SQL("SELECT count(*) FROM {} WHERE datname = %s").format(
+                sql.Identifier("pg_stat_activity")), [connection.settings_dict["NAME"]])
+            seen["composed_sees"] = cursor.fetchone()[0]
         connection.close()
         backend()  # the session after that statement; it opens the next spare
         spares.pending["default"].thread.join()
@@ -105,12 +113,13 @@ def test_the_next_connection_is_a_new_session_opened_ahead_and_left_when_it_cann
     seen = run_sample_script(SCRIPT, backend=backend)
     assert seen["sessions_with_spare"] == 3
     assert seen["sessions_seen_by_default"] == 2 and seen["spare_closed_first"]
+    assert seen["composed_sees"] == 2
     assert seen["took_the_spare"] and seen["new_session"] and seen["time_zone_as_django_sets_it"]
     assert seen["terminated_spare_left"]
     assert seen["work_mem"] == "3MB"
     assert seen["spares_after_fork"] == 0
     assert seen["spare_after_stop"] == 0
     assert seen["wrapper_restored"]
-    # "other", and five new sessions of default: after pg_stat_activity, second, third, after
-    # ALTER, after the fork
-    assert seen["connects"] == 6
+    # "other", and six new sessions of default: after pg_stat_activity, after the Composed one,
+    # second, third, after ALTER, after the fork
+    assert seen["connects"] == 7
