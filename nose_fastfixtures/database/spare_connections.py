@@ -40,7 +40,7 @@ class _Spare:
 
     def __init__(self, driver, params):
         self.params, self.pid = params, os.getpid()
-        self.connection = self.error = None
+        self.connection = None
         self.abandoned = False  # closed before the thread finished: it closes what it opens
         self.thread = threading.Thread(target=self._open, args=(driver,), name="nff-spare-connection",
                                        daemon=True)
@@ -49,8 +49,7 @@ class _Spare:
     def _open(self, driver):
         try:
             connection = driver.connect(**self.params)
-        except BaseException as error:  # Django's own connect will meet it and report it
-            self.error = error
+        except BaseException:  # Django's own connect will meet it and report it
             return
         if self.abandoned:
             connection.close()
