@@ -79,20 +79,29 @@ def assert_interrupted(run):
     assert "\nOK" not in run.output
 
 
-def test_ctrl_c_in_a_bundled_test_case_leaves_a_clean_kept_database(project, tmp_path, backend):
+def interrupted_then_clean(project, args, backend, tmp_path, passed_before, passed_again):
+    """A ``REUSE_DB=1`` run sent Ctrl-C where the project's test says (``NFF_READY``), whose
+    *passed_before* tests passed; then a run that reuses the kept database clean and passes
+    *passed_again* tests. Returns the interrupted run."""
     env = {**backend_env(backend), "REUSE_DB": "1"}
     try:
         ready = tmp_path / "ready"
-        run = run_nose_interrupted(ready, cwd=project, args=PLUGINS, env={**env, "NFF_READY": str(ready)})
+        run = run_nose_interrupted(ready, cwd=project, args=args, env={**env, "NFF_READY": str(ready)})
         assert_interrupted(run)
-        assert "\nFAILED\ninterrupted (Ctrl-C): 2 of 4 tests did not run\n" in run.stderr
-        assert run.outcomes == {"shop.tests.test_wait.BundledTests.test_a_counts": "pass"}
-        again = run_nose(cwd=project, args=PLUGINS, env=env)
+        assert run.outcomes == {test: "pass" for test in passed_before}
+        again = run_nose(cwd=project, args=args, env=env)
         assert again.returncode == 0, again.output
-        assert list(again.outcomes.values()) == ["pass"] * PASSED
+        assert list(again.outcomes.values()) == ["pass"] * passed_again
         assert "reuse-db: default: reused" in again.stderr  # cleaned up, not merely rebuilt
+        return run
     finally:
         drop_kept_databases(backend, env, project)
+
+
+def test_ctrl_c_in_a_bundled_test_case_leaves_a_clean_kept_database(project, tmp_path, backend):
+    run = interrupted_then_clean(project, PLUGINS, backend, tmp_path,
+                                 ["shop.tests.test_wait.BundledTests.test_a_counts"], PASSED)
+    assert "\nFAILED\ninterrupted (Ctrl-C): 2 of 4 tests did not run\n" in run.stderr
 
 
 def test_ctrl_c_with_progressive(project, tmp_path):
@@ -154,16 +163,5 @@ def test_ctrl_c_with_a_statement_half_way_leaves_the_class_clean(tmp_path, backe
     if backend != "postgresql":
         pytest.skip("a statement sent without its result read: psycopg's pgconn")
     root = make_project(tmp_path / "busy", {"test_busy.py": BUSY_CONNECTION_TESTS}, fixtures={"items.json": ITEMS})
-    env = {**backend_env(backend), "REUSE_DB": "1"}
-    args = ["--with-class-fixtures"]
-    try:
-        ready = tmp_path / "ready"
-        run = run_nose_interrupted(ready, cwd=root, args=args, env={**env, "NFF_READY": str(ready)})
-        assert_interrupted(run)
-        assert run.outcomes == {"shop.tests.test_busy.PerClassTests.test_a_counts": "pass"}
-        again = run_nose(cwd=root, args=args, env=env)
-        assert again.returncode == 0, again.output
-        assert list(again.outcomes.values()) == ["pass", "pass"]
-        assert "reuse-db: default: reused" in again.stderr  # cleaned up, not merely rebuilt
-    finally:
-        drop_kept_databases(backend, env, root)
+    interrupted_then_clean(root, ["--with-class-fixtures"], backend, tmp_path,
+                           ["shop.tests.test_busy.PerClassTests.test_a_counts"], 2)
