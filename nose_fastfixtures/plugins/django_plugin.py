@@ -3,9 +3,9 @@
 import atexit
 import importlib.util
 import os
-import random
 import sys
 import unittest
+from inspect import isclass
 
 from nose.suite import ContextSuiteFactory, LazySuite
 
@@ -68,6 +68,20 @@ def test_kind(test):
     return case_kind(suites.unwrap(test))
 
 
+def _test_id(test):
+    return suites.unwrap(test).id()
+
+
+def _unit_name(unit):
+    """What Django's shuffle orders a class by: its dotted name (a module group: the module's)."""
+    context = getattr(unit, "context", None)
+    if isclass(context):
+        return f"{context.__module__}.{context.__qualname__}"
+    if context is not None:
+        return getattr(context, "__name__", str(context))
+    return next((_test_id(test) for test in suites.iter_tests(unit)), "")
+
+
 def unit_kind(unit):
     return ordering.group_kind(test_kind(test) for test in suites.iter_tests(unit))
 
@@ -90,8 +104,8 @@ class DjangoPlugin(FastFixturesPlugin):
         self.checked_options.add(
             "--django-shuffle", "django_shuffle", option_values.whole_number, "NOSE_DJANGO_SHUFFLE",
             metavar="SEED",
-            help="run the classes in a random order from SEED, inside Django's groups "
-                 "(as manage.py test --shuffle) [NOSE_DJANGO_SHUFFLE]",
+            help="run the classes, and the tests inside each, in the order manage.py test "
+                 "--shuffle SEED gives them [NOSE_DJANGO_SHUFFLE]",
         )
         self.checked_options.add(
             "--global-fixtures", "global_fixtures", option_values.fixture_names, "NOSE_GLOBAL_FIXTURES",
@@ -247,11 +261,9 @@ class DjangoPlugin(FastFixturesPlugin):
             if self.selection is not None:
                 suites.keep_only(test, self.selection)
             units = suites.split_into_units(test)
-            rng = None
             if self.shuffle_seed is not None:
-                rng = random.Random(self.shuffle_seed)
-                sys.stderr.write(f"Used shuffle seed: {self.shuffle_seed}\n")
-            ordered_units = self._order(units, rng)
+                sys.stderr.write(f"Using shuffle seed: {self.shuffle_seed} (given)\n")  # Django's words
+            ordered_units = self._order(units, self.shuffle_seed)
         for select in self.selection_hooks:
             ordered_units = select(ordered_units)
         ordered = LazySuite(ordered_units)
@@ -271,20 +283,23 @@ class DjangoPlugin(FastFixturesPlugin):
         self.databases.start_spares()
         return ordered
 
-    def _order(self, units, rng):
+    def _order(self, units, seed=None):
         """*units* in Django's order, and the units inside each group (suites.is_group) too.
 
         A module or package with nose fixtures keeps its tests together, inside its
         fixtures; inside it, its classes get Django's order and the order hooks as the
-        top-level units do (a whole run can sit inside one such package).
+        top-level units do (a whole run can sit inside one such package). With a shuffle
+        *seed*, classes and the tests inside each class are shuffled as Django shuffles them.
         """
         for unit in units:
             if suites.is_group(unit):
-                unit._tests = self._order(suites.children(unit), rng)
+                unit._tests = self._order(suites.children(unit), seed)
             else:
                 suites.sort_inside(unit, key=lambda child: ordering.rank(unit_kind(child)))
-        if rng is not None:
-            rng.shuffle(units)
+                if seed is not None and isclass(getattr(unit, "context", None)):
+                    unit._tests = ordering.shuffled(suites.children(unit), seed, key=_test_id)
+        if seed is not None:
+            units = ordering.shuffled(units, seed, key=_unit_name)
         units = ordering.django_order(units, unit_kind)
         for reorder in self.order_hooks:
             units = reorder(units)

@@ -206,3 +206,68 @@ def test_unknown_db_backend_of_the_sample_project():
     assert run.returncode == 2
     assert "Unsupported DB_BACKEND 'oracle'" in run.stderr
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.output
+
+
+ORDERED = '''
+    import os
+
+    from django.test import SimpleTestCase, TestCase, TransactionTestCase
+
+
+    class Logged:
+        def setUp(self):
+            with open(os.environ["ORDER_FILE"], "a") as log:
+                log.write(self.id() + "\\n")
+
+        def test_a(self):
+            pass
+
+        def test_b(self):
+            pass
+
+        def test_c(self):
+            pass
+
+        def test_d(self):
+            pass
+
+
+    class PlainOne(Logged, SimpleTestCase):
+        pass
+
+
+    class DatabaseOne(Logged, TestCase):
+        pass
+
+
+    class DatabaseTwo(Logged, TestCase):
+        pass
+
+
+    class DatabaseThree(Logged, TestCase):
+        pass
+
+
+    class CommittingOne(Logged, TransactionTestCase):
+        pass
+
+
+    class CommittingTwo(Logged, TransactionTestCase):
+        pass
+'''
+
+
+@pytest.mark.parametrize("seed", ["42", "7"])
+def test_a_shuffle_seed_gives_the_order_manage_py_test_gives(tmp_path, seed):
+    root = make_project(tmp_path / "project", {"test_ordered.py": ORDERED})
+    orders = {}
+    for side, run in (("django", lambda env: run_django(cwd=root, labels=["--shuffle", seed], env=env)),
+                      ("nose", lambda env: run_nose(cwd=root, args=[f"--django-shuffle={seed}"], env=env))):
+        order_file = tmp_path / f"{side}.txt"
+        done = run({"ORDER_FILE": str(order_file)})
+        assert done.returncode == 0, done.output
+        orders[side] = order_file.read_text().split()
+    assert len(orders["django"]) == 24
+    assert orders["nose"] == orders["django"]
+    assert orders["django"] != sorted(orders["django"])
+    assert f"Using shuffle seed: {seed} (given)" in done.output
