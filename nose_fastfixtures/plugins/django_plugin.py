@@ -364,6 +364,16 @@ class DjangoPlugin(FastFixturesPlugin):
             return None  # nose's collect-only reports it as passed; a module that fails to import errs
         return run_with_unittest_result(test)
 
+    def describeTest(self, test):
+        """A unittest case with a docstring: its name, then the docstring's first line, as
+        unittest's result (and so ``manage.py test``) describes it; nose gave the line alone."""
+        case = suites.unwrap(test)
+        if isinstance(case, unittest.TestCase):
+            line = case.shortDescription()
+            if line:
+                return f"{case}\n{line}"
+        return None
+
     def startTest(self, test):
         if self.sql_capture is not None:
             self.sql_capture.start_test()

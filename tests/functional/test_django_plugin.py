@@ -271,3 +271,36 @@ def test_a_shuffle_seed_gives_the_order_manage_py_test_gives(tmp_path, seed):
     assert orders["nose"] == orders["django"]
     assert orders["django"] != sorted(orders["django"])
     assert f"Using shuffle seed: {seed} (given)" in done.output
+
+
+DOCUMENTED = '''
+    from django.test import SimpleTestCase
+
+
+    class DocumentedTests(SimpleTestCase):
+        def test_documented(self):
+            """Totals add up.
+
+            More words.
+            """
+
+        def test_documented_failure(self):
+            """Totals never add up."""
+            self.fail("no")
+
+        def test_plain(self):
+            pass
+'''
+
+
+def test_a_test_with_a_docstring_is_named_as_manage_py_test_names_it(tmp_path):
+    root = make_project(tmp_path / "project", {"test_documented.py": DOCUMENTED})
+    django = subprocess.run([sys.executable, "manage.py", "test", "-v", "2", "shop.tests.test_documented"],
+                            cwd=root, capture_output=True, text=True)
+    nose = run_nose(cwd=root, args=["-v", "shop.tests.test_documented"])
+    name = "test_documented (shop.tests.test_documented.DocumentedTests.test_documented)"
+    failure = "test_documented_failure (shop.tests.test_documented.DocumentedTests.test_documented_failure)"
+    for output in (django.stderr, nose.output):
+        assert f"{name}\nTotals add up. ... ok" in output
+        assert f"FAIL: {failure}\nTotals never add up." in output
+        assert "test_plain (shop.tests.test_documented.DocumentedTests.test_plain) ... ok" in output
