@@ -73,3 +73,47 @@ class LayerSequences:
                            "AND relnamespace = current_schema()::regnamespace AND relname = ANY(%s)",
                            [sorted(names)])
             return dict(cursor.fetchall())
+
+
+_SEQUENCES_SQL = (
+    "SELECT c.relname, s.seqstart, s.seqincrement, pg_sequence_last_value(c.oid) FROM pg_class c "
+    "JOIN pg_sequence s ON s.seqrelid = c.oid WHERE c.relkind = 'S' "
+    "AND c.relnamespace = current_schema()::regnamespace"
+)
+
+
+class SequenceValues:
+    """Every sequence of a PostgreSQL test database read and set as the value its next nextval returns."""
+
+    def __init__(self, alias):
+        self.alias = alias
+        self.steps = {}  # name -> (start, increment)
+
+    def read(self):
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(_SEQUENCES_SQL)
+            rows = cursor.fetchall()
+        values = {}
+        for name, start, increment, last in rows:
+            self.steps[name] = (start, increment)
+            values[name] = start if last is None else last + increment
+        return values
+
+    def write(self, values):
+        """Set each sequence of *values* so that its next nextval returns the value given."""
+        calls, params = [], []
+        for name, value in sorted(values.items()):
+            if name not in self.steps:
+                continue  # made after the last read: nothing known of it
+            start, increment = self.steps[name]
+            quoted = connections[self.alias].ops.quote_name(name)
+            if value == start:
+                calls.append("setval(%s::regclass, %s, false)")
+                params += [quoted, start]
+            else:
+                calls.append("setval(%s::regclass, %s, true)")
+                params += [quoted, value - increment]
+        if calls:
+            with connections[self.alias].cursor() as cursor:
+                cursor.execute("SELECT " + ", ".join(calls), params)

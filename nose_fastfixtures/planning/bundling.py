@@ -6,7 +6,7 @@ fixtures and databases; the sets form a forest by inclusion (``users`` under
 ``users+catalog`` under ``users+catalog+orders``), walked depth first, so moving
 to a set that extends the loaded one loads only the difference, and leaving it
 removes only that layer. Everything else keeps Django's order and runs with no
-layer loaded.
+layer loaded, after the layers.
 """
 
 from dataclasses import dataclass, field
@@ -90,7 +90,10 @@ def plan(infos):
         if info.bundle and info.fixtures:
             groups.setdefault(_group_key(info), []).append(info)
 
-    steps = [Step(info) for info in before + unbundled]
+    # Classes that load nothing shared run after the layers, in Django's order: every
+    # class before them in Django's order has run, so the sequence values they start
+    # from are known (database.class_sequences).
+    steps = [Step(info) for info in before]
     stack = []  # [(alias tuple, frozenset of the layer's fixtures, fixture names)]
     by_aliases = {}
     for aliases, fixture_set in groups:
@@ -112,11 +115,12 @@ def plan(infos):
                                   layers=[layer[2] for layer in stack]))
                 first = False
     final = len(stack)
-    if after and stack:
-        steps.append(Step(after[0], unload=len(stack)))
-        after = after[1:]
+    rest = unbundled + after
+    if rest and stack:
+        steps.append(Step(rest[0], unload=len(stack)))
+        rest = rest[1:]
         final = 0
-    steps.extend(Step(info) for info in after)
+    steps.extend(Step(info) for info in rest)
     return Plan(steps, final)
 
 

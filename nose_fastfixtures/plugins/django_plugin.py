@@ -82,6 +82,17 @@ def _unit_name(unit):
     return next((_test_id(test) for test in suites.iter_tests(unit)), "")
 
 
+def _classes_in(units):
+    """The test classes of *units*, in their order (groups opened)."""
+    found = []
+    for unit in units:
+        if suites.is_group(unit):
+            found += _classes_in(suites.children(unit))
+        elif isclass(getattr(unit, "context", None)):
+            found.append(unit.context)
+    return found
+
+
 def unit_kind(unit):
     return ordering.group_kind(test_kind(test) for test in suites.iter_tests(unit))
 
@@ -160,6 +171,7 @@ class DjangoPlugin(FastFixturesPlugin):
         # "test*" only, not every name nose's testMatch accepts ("create_test_user").
         conf.getTestCaseNamesCompat = True
         self.order_hooks = []     # fixture bundling plans its own order
+        self.class_order = []     # the classes in Django's order (prepareTest)
         self.teardown_hooks = []  # ...and removes its layers before the databases go
         self.selection_hooks = []  # --shard keeps its part of the ordered units
         self.run_hook = None       # --processes: a suite that runs the ordered units in workers
@@ -263,6 +275,9 @@ class DjangoPlugin(FastFixturesPlugin):
             units = suites.split_into_units(test)
             if self.shuffle_seed is not None:
                 sys.stderr.write(f"Using shuffle seed: {self.shuffle_seed} (given)\n")  # Django's words
+            # Django's order of the classes, before the order hooks move them (bundling
+            # works out the sequence values each class starts from in it)
+            self.class_order = _classes_in(self._order(units, self.shuffle_seed, hooks=False))
             ordered_units = self._order(units, self.shuffle_seed)
         for select in self.selection_hooks:
             ordered_units = select(ordered_units)
@@ -283,7 +298,7 @@ class DjangoPlugin(FastFixturesPlugin):
         self.databases.start_spares()
         return ordered
 
-    def _order(self, units, seed=None):
+    def _order(self, units, seed=None, hooks=True):
         """*units* in Django's order, and the units inside each group (suites.is_group) too.
 
         A module or package with nose fixtures keeps its tests together, inside its
@@ -293,7 +308,7 @@ class DjangoPlugin(FastFixturesPlugin):
         """
         for unit in units:
             if suites.is_group(unit):
-                unit._tests = self._order(suites.children(unit), seed)
+                unit._tests = self._order(suites.children(unit), seed, hooks)
             else:
                 suites.sort_inside(unit, key=lambda child: ordering.rank(unit_kind(child)))
                 if seed is not None and isclass(getattr(unit, "context", None)):
@@ -301,7 +316,7 @@ class DjangoPlugin(FastFixturesPlugin):
         if seed is not None:
             units = ordering.shuffled(units, seed, key=_unit_name)
         units = ordering.django_order(units, unit_kind)
-        for reorder in self.order_hooks:
+        for reorder in self.order_hooks if hooks else ():
             units = reorder(units)
         return units
 

@@ -30,18 +30,23 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
         self.verbosity = conf.verbosity
         self.collect_only = bool(getattr(options, "collect_only", False))  # plans, loads nothing
         self.layers_for = {}   # class -> [fixture names of each layer], innermost last
-        self.stack = []        # [(names, aliases, LoadRecord)]
+        self.stack = []        # [(names, aliases, LoadRecord, {sequence: what its load consumed})]
         self.bundled = {}      # class -> what puts back its fixtures and hooks, while layers stand in
         self.sequences = {}    # alias -> LayerSequences
         self.loads = 0
         self.rows = 0
         self.djangos_loads = 0
+        # Sequence values as in Django's order (PostgreSQL, serial runs): see database.class_sequences
+        self.serial = int(getattr(options, "multiprocess_workers", 0) or 0) in (0, 1)
+        self.class_sequences = None
+        self.django = None
 
     def begin(self):
         from nose_fastfixtures.plugins.django_plugin import DjangoPlugin
 
         for plugin in self.conf.plugins.plugins:
             if isinstance(plugin, DjangoPlugin):
+                self.django = plugin
                 plugin.order_hooks.append(self.order)
                 plugin.teardown_hooks.append(self.unload_all)
 
@@ -80,7 +85,12 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
             # as under Django, where fixtures only exist inside a TestCase class.
             if self.stack and suites.has_own_fixtures(context):
                 self._stack_up([], ())
+                self._sequences_as_django_leaves_them()
             return
+        sequences = self._class_sequences()
+        if sequences is not None and context not in sequences:
+            self._stack_up([], ())
+            self._sequences_as_django_leaves_them()  # the TestCase classes are over
         layers = self.layers_for.get(context, [])
         # Asked only now: before the test databases exist it would query the real server.
         if layers and not context._databases_support_transactions():
@@ -96,6 +106,54 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
             self.bundled[context] = [replace_class_attribute(context, "fixtures", []),
                                      self._watch_for_chosen_fixtures(context)]
             self._reset_sequences(aliases)
+        if sequences is not None and context in sequences:
+            self._start_sequences(sequences, context, aliases)
+
+    def _class_sequences(self):
+        """The replay of sequences for this run's TestCase classes (database.class_sequences),
+        or None: a parallel run, or no PostgreSQL database."""
+        if self.class_sequences is None and self.serial and self.django is not None and not self.collect_only:
+            from django.db import connections
+            from django.test import TestCase
+
+            from nose_fastfixtures.database.class_sequences import ClassSequences
+
+            classes = [cls for cls in self.django.class_order if issubclass(cls, TestCase)]
+            if classes and any(connection.vendor == "postgresql" for connection in connections.all()):
+                self.class_sequences = ClassSequences(classes)
+            else:
+                self.serial = False  # nothing to replay: never asked again
+        return self.class_sequences
+
+    def _start_sequences(self, sequences, cls, layer_aliases):
+        resets, extra = set(), {}
+        for names, aliases, record, consumed in self.stack:
+            for alias in aliases:
+                resets |= sequences.reset_names(alias, record.records[alias].models)
+            for name, count in consumed.items():
+                extra[name] = extra.get(name, 0) + count
+        sequences.class_starts(cls, cls._databases_names(include_mirrors=False), resets, extra)
+
+    def _sequences_as_django_leaves_them(self):
+        """After the last TestCase class: the values Django's order leaves for what follows,
+        and a warning naming the classes that may have seen other keys than under Django."""
+        from nose_fastfixtures.harness import interrupts
+
+        if self.class_sequences is None or self.class_sequences.finished:
+            return
+        if interrupts.received():  # nothing runs after them; the databases are put back or dropped
+            self.class_sequences.abandon()
+            return
+        differing = self.class_sequences.finish()
+        if differing:
+            sys.stderr.write(
+                f"fixture bundling: {len(differing)} class{'es' if len(differing) != 1 else ''} ran "
+                "before classes that come earlier in Django's order and create rows of the same "
+                "models: the keys of rows they create may differ from manage.py test's (to check, "
+                "run them without --with-fixture-bundling, or mark them exempt_from_fixture_bundling)\n")
+            if self.verbosity >= 2:
+                for cls, names in differing:
+                    sys.stderr.write(f"  {cls.__module__}.{cls.__qualname__}: {', '.join(names)}\n")
 
     def _reset_sequences(self, aliases):
         from nose_fastfixtures.database.sequences import LayerSequences
@@ -103,13 +161,16 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
         for alias in aliases:
             if alias not in self.sequences:
                 self.sequences[alias] = LayerSequences(alias)
-            self.sequences[alias].reset([record for _, on, record in self.stack if alias in on])
+            self.sequences[alias].reset([record for _, on, record, _ in self.stack if alias in on])
 
     def startTest(self, test):
         """A test outside the bundled classes (a nose test function, a generator...) runs
         with no layer loaded: the plan runs them after the layers, which must be gone."""
-        if self.stack and type(suites.unwrap(test)) not in self.bundled:
+        cls = type(suites.unwrap(test))
+        if self.stack and cls not in self.bundled:
             self._stack_up([], ())
+        if self.class_sequences is not None and cls not in self.class_sequences:
+            self._sequences_as_django_leaves_them()
 
     def _watch_for_chosen_fixtures(self, cls):
         """Take the layers out if the class's setUpClass chooses its fixtures itself.
@@ -129,7 +190,7 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
                 if self.verbosity >= 2:
                     sys.stderr.write(f"fixture-bundling: {cls.__module__}.{cls.__qualname__} chose its "
                                      "own fixtures in setUpClass: it runs without the bundle's layers\n")
-                for names, layer_aliases, record in reversed(self.stack):
+                for names, layer_aliases, record, _ in reversed(self.stack):
                     for alias in layer_aliases:
                         record.unload(alias)
             return atomics
@@ -140,6 +201,8 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
     def stopContext(self, context):
         for restore in self.bundled.pop(context, ()):  # the hook too, if setUpClass never ran
             restore()
+        if self.class_sequences is not None and isclass(context):
+            self.class_sequences.class_ends(context)
 
     def _stack_up(self, layers, aliases):
         """Unload layers until the loaded ones begin *layers*, then load the rest."""
@@ -150,19 +213,24 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
                and self.stack[keep][1] == aliases):
             keep += 1
         while len(self.stack) > keep:
-            names, layer_aliases, record = self.stack.pop()
+            names, layer_aliases, record, _ = self.stack.pop()
             with TIMELINE.span("layer-unload", layer_key(layer_aliases, names)):
                 for alias in layer_aliases:
                     record.unload(alias, like_rollback=True)
         for names in layers[keep:]:
             with TIMELINE.span("layer-load", layer_key(aliases, names)):
-                record = ledger.load(list(names), aliases)
-            self.stack.append((names, aliases, record))
+                if self.class_sequences is not None and not self.class_sequences.finished:
+                    record, consumed = self.class_sequences.layer_load(
+                        aliases, lambda: ledger.load(list(names), aliases))
+                else:
+                    record, consumed = ledger.load(list(names), aliases), {}
+            self.stack.append((names, aliases, record, consumed))
             self.loads += 1
             self.rows += record.rows_loaded
 
     def unload_all(self):
         self._stack_up([], ())
+        self._sequences_as_django_leaves_them()
 
     def parallel_stats(self):
         """What a worker loaded, for the parent to add up (parallel runs)."""

@@ -1,0 +1,104 @@
+"""The sequence values each TestCase class starts from in Django's order, while bundling runs another.
+
+Pure logic. PostgreSQL's sequences are not rolled back with a test's transaction: under
+Django's runner the keys a class's new rows get depend on every class before it (what
+their tests inserted, what their fixture loads' receivers inserted), except for the
+sequences ``loaddata`` resets at the class's own load. Bundling runs the classes in
+another order. From what each class consumed where it ran, this works out the values
+it would have started from in Django's order, so that they can be set before it runs,
+and, once every class has run, which classes started from other values than Django's
+for a sequence they used (a class that runs before a class that comes earlier in
+Django's order cannot know what that one will consume).
+
+A state is ``{sequence: the value its next nextval returns}``; sequences are any
+hashable keys (``(alias, name)`` in practice).
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ClassRun:
+    """What one class did to the sequences where it ran.
+
+    *start*: the values it started from (after its layer's reset), *end*: after it;
+    *resets*: sequences reset at its start or during it (``loaddata``), whose values
+    after it do not depend on the order; *extra*: what its fixture loads consumed under
+    Django that the run's shared layer loads consumed once (receivers' rows).
+    """
+
+    start: dict
+    end: dict
+    resets: frozenset = frozenset()
+    extra: dict = field(default_factory=dict)
+
+    def used(self):
+        """Sequences it consumed and did not reset: their values came from the classes before it."""
+        return {name for name, value in self.end.items()
+                if name not in self.resets and name in self.start and value != self.start[name]}
+
+    def changes(self, state):
+        """``{sequence: value}`` after it, from *state* before it (Django's order)."""
+        changed = {}
+        for name, value in self.end.items():
+            if name in self.resets:
+                changed[name] = value
+            elif name in self.start and name in state and value != self.start[name]:
+                changed[name] = state[name] + value - self.start[name]
+        for name, count in self.extra.items():
+            if name not in self.resets and name in state:
+                changed[name] = changed.get(name, state[name]) + count
+        return changed
+
+
+class SequenceReplay:
+    """Django's order of the classes, the state before the first, and the runs so far."""
+
+    def __init__(self, django_order):
+        self.order = list(django_order)
+        self.rank = {key: index for index, key in enumerate(self.order)}
+        self.initial = {}  # sequence -> value before the first class, as first seen
+        self.runs = {}     # class key -> ClassRun
+
+    def __contains__(self, key):
+        return key in self.rank
+
+    def saw(self, values):
+        """Values read before any class changed them (the first read of each sequence)."""
+        for name, value in values.items():
+            self.initial.setdefault(name, value)
+
+    def _state_before(self, rank):
+        state = dict(self.initial)
+        for key in self.order[:rank]:
+            run = self.runs.get(key)
+            if run is not None:
+                state.update(run.changes(state))
+        return state
+
+    def expected_start(self, key):
+        """The values class *key* starts from in Django's order, from what is known now (a
+        class that has not run yet counts as consuming nothing)."""
+        return self._state_before(self.rank[key])
+
+    def expected_end(self):
+        """The values after the last class in Django's order."""
+        return self._state_before(len(self.order))
+
+    def ran(self, key, run):
+        self.runs[key] = run
+
+    def differing(self):
+        """``[(class key, [sequences])]``: classes that used sequences they started at other
+        values than in Django's order."""
+        found = []
+        state = dict(self.initial)
+        for key in self.order:
+            run = self.runs.get(key)
+            if run is None:
+                continue
+            wrong = sorted((name for name in run.used() if run.start[name] != state.get(name)), key=str)
+            if wrong:
+                found.append((key, wrong))
+            state.update(run.changes(state))
+        return found
