@@ -1,21 +1,39 @@
-"""Each bundled run's TestCase class starts from the sequence values it has in Django's order (PostgreSQL).
+"""Each bundled run's TestCase class starts from the key counters it has in Django's order.
 
-Django glue for planning.sequence_replay: sequences read before and after each class and
-each layer load, set before each class to the values Django's order gives it (from what
-the classes that ran consumed), and after the last class to the values Django's order
-leaves for the classes after them. Sequences ``loaddata`` resets inside a class (a class
-loading its own fixtures, a test calling loaddata) are seen through loaddata itself.
+Django glue for planning.sequence_replay: PostgreSQL's sequences and MariaDB's
+AUTO_INCREMENT counters read before and after each class and each layer load, set
+before each class to the values Django's order gives it (from what the classes that
+ran consumed), and after the last class to the values Django's order leaves for the
+classes after them. On PostgreSQL loaddata resets the loaded models' sequences (their
+values do not depend on the order); on MariaDB their rows' keys only raise the counters.
+Sequences ``loaddata`` resets inside a class (a class loading its own fixtures, a test
+calling loaddata) are seen through loaddata itself. Not on MySQL proper, whose
+information_schema shows counters cached for up to a day.
 """
 
 from django.core.management.commands import loaddata
 from django.db import connections
 
-from nose_fastfixtures.database.sequences import LayerSequences, SequenceValues
+from nose_fastfixtures.database.sequences import AutoIncrementValues, LayerSequences, SequenceValues
 from nose_fastfixtures.planning.sequence_replay import ClassRun, SequenceReplay
 
 
-def _postgresql(aliases):
-    return [alias for alias in aliases if connections[alias].vendor == "postgresql"]
+def replayable(connection):
+    """Whether the counters of *connection*'s database are replayed: PostgreSQL and MariaDB."""
+    return connection.vendor == "postgresql" or (connection.vendor == "mysql" and connection.mysql_is_mariadb)
+
+
+def _replayable(aliases):
+    return [alias for alias in aliases if replayable(connections[alias])]
+
+
+def _with_join_tables(models):
+    """*models* and their auto-created many-to-many tables' models (loaddata fills both)."""
+    found = list(models)
+    for model in models:
+        found += [field.remote_field.through for field in model._meta.local_many_to_many
+                  if field.remote_field.through._meta.auto_created]
+    return found
 
 
 class ClassSequences:
@@ -33,11 +51,16 @@ class ClassSequences:
     def __contains__(self, cls):
         return not self.finished and cls in self.replay
 
+    def _counters(self, alias):
+        if alias not in self.values:
+            kind = SequenceValues if connections[alias].vendor == "postgresql" else AutoIncrementValues
+            self.values[alias] = kind(alias)
+        return self.values[alias]
+
     def _read(self, aliases):
         values = {}
         for alias in aliases:
-            reader = self.values.setdefault(alias, SequenceValues(alias))
-            values.update({(alias, name): value for name, value in reader.read().items()})
+            values.update({(alias, name): value for name, value in self._counters(alias).read().items()})
         self.replay.saw(values)  # a sequence's first sight is its value before any class
         return values
 
@@ -50,51 +73,69 @@ class ClassSequences:
 
     def reset_names(self, alias, models):
         """``(alias, sequence)`` of *models*' sequences and of their many-to-many tables': what
-        loaddata resets when it loads them (Django's sequence_reset_sql)."""
+        loaddata resets when it loads them (Django's sequence_reset_sql; nothing on MariaDB)."""
+        if connections[alias].vendor != "postgresql":
+            return set()
         sequences = self.names.setdefault(alias, LayerSequences(alias))
-        tables = list(models)
-        for model in models:
-            tables += [field.remote_field.through for field in model._meta.local_many_to_many
-                       if field.remote_field.through._meta.auto_created]
-        return {(alias, name) for name in sequences._sequence_names(tables).values() if name}
+        return {(alias, name) for name in sequences._sequence_names(_with_join_tables(models)).values() if name}
+
+    def _fixture_counters(self, alias, models):
+        """What loading *models*' rows does to counters, not what a receiver's rows consume."""
+        if connections[alias].vendor == "postgresql":
+            return self.reset_names(alias, models)
+        return {(alias, model._meta.db_table) for model in _with_join_tables(models)}
 
     def layer_load(self, aliases, load):
-        """Run *load()* (a layer's load), returning what it consumed of the sequences it did
-        not reset (its receivers' rows): each class on the layer consumed as much under Django."""
-        aliases = _postgresql(aliases)
+        """Run *load()* (a layer's load), returning what it consumed of the counters its
+        fixtures did not set (its receivers' rows): each class on the layer consumed as
+        much under Django."""
+        aliases = _replayable(aliases)
         before = self._read(aliases) if aliases else {}
         record = load()
         if not aliases:
             return record, {}
         after = self._read(aliases)
-        resets = set()
+        fixtures = set()
         for alias in aliases:
-            resets |= self.reset_names(alias, record.records[alias].models)
+            fixtures |= self._fixture_counters(alias, record.records[alias].models)
         return record, {name: after[name] - value for name, value in before.items()
-                        if name not in resets and name in after and after[name] != value}
+                        if name not in fixtures and name in after and after[name] != value}
 
-    def class_starts(self, cls, aliases, resets=(), extra=None):
-        """Before *cls* runs (its layers loaded and reset): every other sequence set to the
-        value Django's order gives it, as far as the classes that ran tell."""
-        aliases = _postgresql(aliases)
+    def class_starts(self, cls, aliases, layer_models=None, extra=None):
+        """Before *cls* runs (its layers loaded and reset): every other counter set to the
+        value Django's order gives it, as far as the classes that ran tell.
+        *layer_models*: ``{alias: [models the layers loaded]}``."""
+        aliases = _replayable(aliases)
+        resets, floors = set(), {}
+        for alias, models in (layer_models or {}).items():
+            if alias not in aliases:
+                continue
+            resets |= self.reset_names(alias, models)
+            if connections[alias].vendor != "postgresql":
+                floors.update({(alias, table): value
+                               for table, value in self._counters(alias).floors(_with_join_tables(models)).items()})
+        extra = {name: count for name, count in (extra or {}).items() if name[0] in aliases}
         current = self._read(aliases)
-        expected = self.replay.expected_start(cls)
+        expected = self.replay.expected_start(cls, floors, extra)
         wanted = {name: expected[name] for name, value in current.items()
                   if name not in resets and name in expected and expected[name] != value}
         self._write(wanted)
-        current.update(wanted)
-        self.current = (cls, aliases, current, set(resets), dict(extra or {}))
+        if wanted and any(connections[alias].vendor != "postgresql" for alias in aliases):
+            current = self._read(aliases)  # InnoDB keeps a counter past the table's highest key
+        else:
+            current.update(wanted)
+        self.current = (cls, aliases, current, resets, floors, extra)
         self.observed = set()
         self._observe_loaddata()
 
     def class_ends(self, cls):
         if self.current is None or self.current[0] is not cls:
             return
-        _, aliases, start, resets, extra = self.current
+        _, aliases, start, resets, floors, extra = self.current
         self.current = None
         self._stop_observing()
         end = self._read(aliases)
-        self.replay.ran(cls, ClassRun(start, end, frozenset(resets | self.observed), extra))
+        self.replay.ran(cls, ClassRun(start, end, frozenset(resets | self.observed), floors, extra))
 
     def finish(self):
         """After the last class: the values Django's order leaves; the classes that started

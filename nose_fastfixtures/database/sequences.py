@@ -117,3 +117,37 @@ class SequenceValues:
         if calls:
             with connections[self.alias].cursor() as cursor:
                 cursor.execute("SELECT " + ", ".join(calls), params)
+
+
+class AutoIncrementValues:
+    """Every AUTO_INCREMENT counter of a MariaDB test database, read and set (the value the next
+    new row gets). Setting one below a table's highest key sets it past that key, as InnoDB does."""
+
+    def __init__(self, alias):
+        self.alias = alias
+
+    def read(self):
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute("SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES "
+                           "WHERE TABLE_SCHEMA = DATABASE() AND AUTO_INCREMENT IS NOT NULL")
+            return {name: int(value) for name, value in cursor.fetchall()}
+
+    def write(self, values):
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            for name, value in sorted(values.items()):
+                # WAIT: a test's thread left holding the table must not hang the run
+                cursor.execute(f"ALTER TABLE {connection.ops.quote_name(name)} WAIT 5 AUTO_INCREMENT = {int(value)}")
+
+    def floors(self, models):
+        """``{table: its highest key + 1}`` of *models*' tables: the least its counter can be."""
+        connection = connections[self.alias]
+        quote = connection.ops.quote_name
+        tables = {model._meta.db_table: model._meta.pk.column for model in models}
+        if not tables:
+            return {}
+        union = " UNION ALL ".join(f"SELECT %s, MAX({quote(column)}) FROM {quote(table)}"
+                                   for table, column in sorted(tables.items()))
+        with connection.cursor() as cursor:
+            cursor.execute(union, sorted(tables))
+            return {table: (highest or 0) + 1 for table, highest in cursor.fetchall()}

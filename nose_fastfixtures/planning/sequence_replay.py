@@ -10,8 +10,11 @@ and, once every class has run, which classes started from other values than Djan
 for a sequence they used (a class that runs before a class that comes earlier in
 Django's order cannot know what that one will consume).
 
-A state is ``{sequence: the value its next nextval returns}``; sequences are any
-hashable keys (``(alias, name)`` in practice).
+MySQL and MariaDB keep an AUTO_INCREMENT counter per table, which a rollback does not
+take back either; loaddata does not reset it, rows with explicit keys raise it past
+them (the *floors* below). A state is ``{sequence: the value the next new row gets}``;
+sequences are any hashable keys (``(alias, name)`` in practice: a sequence's name on
+PostgreSQL, a table's on MySQL).
 """
 
 from dataclasses import dataclass, field
@@ -21,33 +24,45 @@ from dataclasses import dataclass, field
 class ClassRun:
     """What one class did to the sequences where it ran.
 
-    *start*: the values it started from (after its layer's reset), *end*: after it;
-    *resets*: sequences reset at its start or during it (``loaddata``), whose values
-    after it do not depend on the order; *extra*: what its fixture loads consumed under
-    Django that the run's shared layer loads consumed once (receivers' rows).
+    *start*: the values its tests started from (after its layers' load and reset), *end*:
+    after it. *resets*: sequences reset at its start or during it (PostgreSQL's loaddata),
+    whose values do not depend on the order. *floors*: counters its fixture rows raise to at
+    least a value (MySQL's AUTO_INCREMENT after rows with explicit keys). *extra*: what its
+    fixture load consumed under Django that the run's shared layer loads consumed once
+    (receivers' rows).
     """
 
     start: dict
     end: dict
     resets: frozenset = frozenset()
+    floors: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
+    def begun(self, state):
+        """The values its tests start from in Django's order, from *state* before it."""
+        values = dict(state)
+        for name, floor in self.floors.items():
+            if name in values:
+                values[name] = max(values[name], floor)
+        for name, count in self.extra.items():
+            if name in values and name not in self.resets:
+                values[name] += count
+        return values
+
     def used(self):
-        """Sequences it consumed and did not reset: their values came from the classes before it."""
+        """Sequences its tests consumed and it did not reset: their values came from the classes before it."""
         return {name for name, value in self.end.items()
                 if name not in self.resets and name in self.start and value != self.start[name]}
 
     def changes(self, state):
         """``{sequence: value}`` after it, from *state* before it (Django's order)."""
+        begun = self.begun(state)
         changed = {}
         for name, value in self.end.items():
             if name in self.resets:
                 changed[name] = value
-            elif name in self.start and name in state and value != self.start[name]:
-                changed[name] = state[name] + value - self.start[name]
-        for name, count in self.extra.items():
-            if name not in self.resets and name in state:
-                changed[name] = changed.get(name, state[name]) + count
+            elif name in self.start and name in begun:
+                changed[name] = begun[name] + value - self.start[name]
         return changed
 
 
@@ -76,10 +91,12 @@ class SequenceReplay:
                 state.update(run.changes(state))
         return state
 
-    def expected_start(self, key):
-        """The values class *key* starts from in Django's order, from what is known now (a
-        class that has not run yet counts as consuming nothing)."""
-        return self._state_before(self.rank[key])
+    def expected_start(self, key, floors=None, extra=None):
+        """The values the tests of class *key* start from in Django's order, from what is known
+        now (a class that has not run yet counts as consuming nothing); *floors* and *extra*
+        as in ClassRun."""
+        run = ClassRun({}, {}, floors=dict(floors or {}), extra=dict(extra or {}))
+        return run.begun(self._state_before(self.rank[key]))
 
     def expected_end(self):
         """The values after the last class in Django's order."""
@@ -97,7 +114,8 @@ class SequenceReplay:
             run = self.runs.get(key)
             if run is None:
                 continue
-            wrong = sorted((name for name in run.used() if run.start[name] != state.get(name)), key=str)
+            begun = run.begun(state)
+            wrong = sorted((name for name in run.used() if run.start[name] != begun.get(name)), key=str)
             if wrong:
                 found.append((key, wrong))
             state.update(run.changes(state))

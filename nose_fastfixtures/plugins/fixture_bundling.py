@@ -110,29 +110,29 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
             self._start_sequences(sequences, context, aliases)
 
     def _class_sequences(self):
-        """The replay of sequences for this run's TestCase classes (database.class_sequences),
-        or None: a parallel run, or no PostgreSQL database."""
+        """The replay of key counters for this run's TestCase classes (database.class_sequences),
+        or None: a parallel run, or no PostgreSQL or MariaDB database."""
         if self.class_sequences is None and self.serial and self.django is not None and not self.collect_only:
             from django.db import connections
             from django.test import TestCase
 
-            from nose_fastfixtures.database.class_sequences import ClassSequences
+            from nose_fastfixtures.database.class_sequences import ClassSequences, replayable
 
             classes = [cls for cls in self.django.class_order if issubclass(cls, TestCase)]
-            if classes and any(connection.vendor == "postgresql" for connection in connections.all()):
+            if classes and any(replayable(connection) for connection in connections.all()):
                 self.class_sequences = ClassSequences(classes)
             else:
                 self.serial = False  # nothing to replay: never asked again
         return self.class_sequences
 
     def _start_sequences(self, sequences, cls, layer_aliases):
-        resets, extra = set(), {}
+        models, extra = {}, {}
         for names, aliases, record, consumed in self.stack:
             for alias in aliases:
-                resets |= sequences.reset_names(alias, record.records[alias].models)
+                models.setdefault(alias, []).extend(record.records[alias].models)
             for name, count in consumed.items():
                 extra[name] = extra.get(name, 0) + count
-        sequences.class_starts(cls, cls._databases_names(include_mirrors=False), resets, extra)
+        sequences.class_starts(cls, cls._databases_names(include_mirrors=False), models, extra)
 
     def _sequences_as_django_leaves_them(self):
         """After the last TestCase class: the values Django's order leaves for what follows,
