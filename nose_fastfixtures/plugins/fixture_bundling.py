@@ -81,6 +81,8 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
 
     def startContext(self, context):
         if not isclass(context):
+            if self.class_sequences is not None:
+                self.class_sequences.forget()
             # A module's or package's own nose fixtures (setup_module...) see no layer,
             # as under Django, where fixtures only exist inside a TestCase class.
             if self.stack and suites.has_own_fixtures(context):
@@ -201,6 +203,8 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
     def stopContext(self, context):
         for restore in self.bundled.pop(context, ()):  # the hook too, if setUpClass never ran
             restore()
+        if self.class_sequences is not None and not isclass(context):
+            self.class_sequences.forget()
         if self.class_sequences is not None and isclass(context):
             self.class_sequences.class_ends(context)
 
