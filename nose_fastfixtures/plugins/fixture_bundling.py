@@ -206,7 +206,12 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
         if self.class_sequences is not None and not isclass(context):
             self.class_sequences.forget()
         if self.class_sequences is not None and isclass(context):
-            self.class_sequences.class_ends(context)
+            from nose_fastfixtures.harness import interrupts
+
+            if interrupts.received():  # a statement may be stopped half-way: ask nothing more
+                self.class_sequences.abandon()
+            else:
+                self.class_sequences.class_ends(context)
 
     def _stack_up(self, layers, aliases):
         """Unload layers until the loaded ones begin *layers*, then load the rest."""
