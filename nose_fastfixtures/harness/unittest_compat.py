@@ -9,6 +9,7 @@ parts of unittest. Django's test cases rely on those parts:
 * expected failures, unexpected successes and subtests need their own result calls.
 """
 
+import sys
 import unittest
 from inspect import isclass
 
@@ -78,10 +79,10 @@ class UnittestResult:
         return getattr(self._proxy.result, "failfast", False)
 
     def addExpectedFailure(self, test, err):
-        self._proxy.result.addExpectedFailure(self._proxy.test, err)
+        expected_failure(self._proxy, err)
 
     def addUnexpectedSuccess(self, test):
-        self._proxy.result.addUnexpectedSuccess(self._proxy.test)
+        unexpected_success(self._proxy)
 
     def addSkip(self, test, reason):
         # A subtest that skips reports itself; nose's proxy only knows the test.
@@ -94,6 +95,24 @@ class UnittestResult:
             self._proxy.addFailure(test, err)
         else:
             self._proxy.addError(test, err)
+
+
+def expected_failure(proxy, err):
+    """unittest's expected failure, through nose's per-test *proxy*, which has no call for it:
+    the result records it, the plugins (xunit...) see a success, as unittest counts it."""
+    proxy.plugins.addSuccess(proxy.test)
+    proxy.result.addExpectedFailure(proxy.test, err)
+
+
+def unexpected_success(proxy):
+    """unittest's unexpected success: the result records it, the plugins see a failure, as
+    the run fails (unittest's wasSuccessful, Django's exit status)."""
+    try:
+        raise AssertionError("unexpected success: the test is marked expectedFailure and passed")
+    except AssertionError:
+        err = sys.exc_info()
+    proxy.plugins.addFailure(proxy.test, err)
+    proxy.result.addUnexpectedSuccess(proxy.test)
 
 
 def run_with_unittest_result(test):

@@ -21,7 +21,7 @@ import unittest
 from nose.plugins.manager import PluginManager
 from nose.proxy import ResultProxy
 
-from nose_fastfixtures.harness import suites
+from nose_fastfixtures.harness import suites, unittest_compat
 from nose_fastfixtures.parallel import errors, worker
 from nose_fastfixtures.planning.scheduling import Dispatcher, Item
 from nose_fastfixtures.planning.timeline import TIMELINE
@@ -321,8 +321,10 @@ class ParallelSuite(unittest.TestSuite):
                         stream.flush()
                 continue
             args = [arg.unpack() if isinstance(arg, errors.PackedError) else arg for arg in args]
-            if name in ("addExpectedFailure", "addUnexpectedSuccess"):
-                getattr(result, name)(test, *args)  # nose's proxy lacks them (see unittest_compat)
+            if name == "addExpectedFailure":  # nose's proxy lacks them (see unittest_compat)
+                unittest_compat.expected_failure(proxy, *args)
+            elif name == "addUnexpectedSuccess":
+                unittest_compat.unexpected_success(proxy)
             else:
                 getattr(proxy, name)(test, *args)
             if name == "beforeTest":

@@ -304,3 +304,39 @@ def test_a_test_with_a_docstring_is_named_as_manage_py_test_names_it(tmp_path):
         assert f"{name}\nTotals add up. ... ok" in output
         assert f"FAIL: {failure}\nTotals never add up." in output
         assert "test_plain (shop.tests.test_documented.DocumentedTests.test_plain) ... ok" in output
+
+
+EXPECTED = '''
+    import unittest
+
+    from django.test import SimpleTestCase
+
+
+    class MarkedTests(SimpleTestCase):
+        @unittest.expectedFailure
+        def test_known_bug(self):
+            self.assertEqual(1, 2)
+
+        @unittest.expectedFailure
+        def test_fixed_bug(self):
+            pass
+
+        def test_plain(self):
+            pass
+'''
+
+
+@pytest.mark.parametrize("args", [(), ("--processes=2",)], ids=["serial", "parallel"])
+def test_expected_failures_and_unexpected_successes_reach_the_plugins(tmp_path, args):
+    """nose's xunit report lists every test: an expected failure as a success, an unexpected
+    success as a failure (the run fails, as under manage.py test)."""
+    import xml.etree.ElementTree as ET
+
+    root = make_project(tmp_path / "project", {"test_marked.py": EXPECTED})
+    report = tmp_path / "report.xml"
+    run = run_nose(cwd=root, args=["--with-xunit", f"--xunit-file={report}", *args, "shop.tests.test_marked"])
+    assert run.returncode == 1, run.output
+    suite = ET.parse(report).getroot()
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "0")
+    cases = {case.get("name"): [child.tag for child in case] for case in suite.iter("testcase")}
+    assert cases == {"test_known_bug": [], "test_fixed_bug": ["failure"], "test_plain": []}
