@@ -79,6 +79,10 @@ class NoseTestSuiteRunner(DiscoverRunner):
         nose_args = test_command.args_from_settings(getattr(settings, "NOSE_ARGS", ()))
         test_command.check_args(nose_args, "settings.NOSE_ARGS", _settings_plugins())
         seed = random.randint(0, 10**10 - 1)  # Django's range for a seed it draws
+        if self.django_options.get("shuffle", False) is None:
+            from nose_fastfixtures.plugins import django_plugin
+
+            django_plugin.SHUFFLE_SEED_SOURCE = "generated"
         try:
             argv = django_options.nose_argv(self.django_options, nose_args, self.nose_command_line,
                                             self.after_dashes, test_labels, shuffle_seed=seed)

@@ -68,6 +68,11 @@ def test_kind(test):
     return case_kind(suites.unwrap(test))
 
 
+# "generated" when manage.py test --shuffle drew the seed (runner.NoseTestSuiteRunner), as
+# Django's runner says it
+SHUFFLE_SEED_SOURCE = "given"
+
+
 def _test_id(test):
     return suites.unwrap(test).id()
 
@@ -274,7 +279,7 @@ class DjangoPlugin(FastFixturesPlugin):
                 suites.keep_only(test, self.selection)
             units = suites.split_into_units(test)
             if self.shuffle_seed is not None:
-                sys.stderr.write(f"Using shuffle seed: {self.shuffle_seed} (given)\n")  # Django's words
+                sys.stderr.write(f"Using shuffle seed: {self._seed_display()}\n")  # Django's words
             # Django's order of the classes, before the order hooks move them (bundling
             # works out the sequence values each class starts from in it)
             self.class_order = _classes_in(self._order(units, self.shuffle_seed, hooks=False))
@@ -406,7 +411,12 @@ class DjangoPlugin(FastFixturesPlugin):
     def prepareTestResult(self, result):
         count_unexpected_successes(result)
 
+    def _seed_display(self):
+        return f"{self.shuffle_seed} ({SHUFFLE_SEED_SOURCE})"
+
     def finalize(self, result):
+        if self.shuffle_seed is not None and not self.collect_only:
+            sys.stderr.write(f"Used shuffle seed: {self._seed_display()}\n")  # after the run, as Django
         self._teardown()
         interrupts.uninstall()
         for undo in (getattr(self, "undo_loading", None), getattr(self, "undo_argv", None)):

@@ -270,7 +270,8 @@ def test_a_shuffle_seed_gives_the_order_manage_py_test_gives(tmp_path, seed):
     assert len(orders["django"]) == 24
     assert orders["nose"] == orders["django"]
     assert orders["django"] != sorted(orders["django"])
-    assert f"Using shuffle seed: {seed} (given)" in done.output
+    assert f"Using shuffle seed: {seed} (given)" in done.output  # Django's lines, before and after
+    assert f"Used shuffle seed: {seed} (given)" in done.output
 
 
 DOCUMENTED = '''

@@ -118,6 +118,7 @@ def test_labels_django_options_and_nose_options_after_dashes(project):
                          "--", "--with-progressive")
     assert run.returncode == 1, run.output
     assert "--with-django --verbosity=2 --with-fixture-bundling --stop --with-reuse-db" in run.stdout, run.output
+    assert "Using shuffle seed:" in run.output and "(generated)" in run.output
     assert "Used shuffle seed:" in run.output and "Slowest test durations" in run.output
     assert "Total database setup took" in run.stderr and "Total run took" in run.stderr  # --timing
     assert "reuse-db: default: created" in run.output
