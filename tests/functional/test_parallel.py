@@ -393,6 +393,7 @@ PACKAGE_FIXTURE = '''
 '''
 IN_PACKAGE = '''
     import os
+    import time
 
     from django.test import TestCase
 
@@ -401,12 +402,14 @@ IN_PACKAGE = '''
 
     class First(TestCase):
         def test_package_is_set_up_here(self):
+            time.sleep(0.5)  # long enough for the other worker to start and take a unit
             with open(LOG) as log:
                 self.assertIn(f"setup {os.getpid()}", log.read())
 
 
     class Second(TestCase):
         def test_package_is_set_up_here(self):
+            time.sleep(0.5)
             with open(LOG) as log:
                 self.assertIn(f"setup {os.getpid()}", log.read())
 '''
