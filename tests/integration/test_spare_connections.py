@@ -7,11 +7,12 @@ import pytest
 
 from tests.helpers.scripts import run_sample_script
 
-SCRIPT = textwrap.dedent('''
+# Both scripts: the sample's test database made, and connects counted.
+PREAMBLE = textwrap.dedent('''
     import json, os
     import django
     django.setup()
-    from django.db import connection, connections
+    from django.db import connection, connections, transaction
     from django.db.backends.signals import connection_created
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
     from nose_fastfixtures.database.spare_connections import SpareConnections
@@ -20,6 +21,9 @@ SCRIPT = textwrap.dedent('''
     names = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     seen = {"created": 0}
     connection_created.connect(lambda **kwargs: seen.__setitem__("created", seen["created"] + 1), weak=False)
+''')
+
+SCRIPT = PREAMBLE + textwrap.dedent('''
 
     def backend():
         with connection.cursor() as cursor:
@@ -126,19 +130,7 @@ def test_the_next_connection_is_a_new_session_opened_ahead_and_left_when_it_cann
     assert seen["connects"] == 7
 
 
-KEPT = textwrap.dedent('''
-    import json, os
-    import django
-    django.setup()
-    from django.db import connection, connections, transaction
-    from django.db.backends.signals import connection_created
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
-    from nose_fastfixtures.database.spare_connections import SpareConnections
-
-    setup_test_environment()
-    names = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    seen = {"created": 0}
-    connection_created.connect(lambda **kwargs: seen.__setitem__("created", seen["created"] + 1), weak=False)
+KEPT = PREAMBLE + textwrap.dedent('''
     connections.settings["other"] = {**connections.settings["default"]}
 
     def one(sql, params=(), alias="default"):
