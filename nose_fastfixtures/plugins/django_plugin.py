@@ -73,6 +73,14 @@ def test_kind(test):
 SHUFFLE_SEED_SOURCE = "given"
 
 
+def _stop_if_interrupted():
+    """A Ctrl-C that something swallowed (a test's ``except BaseException``, a driver that
+    turned the interrupted call into its own error) still stops the run before the next
+    class or test: nothing more starts on connections it may have left half-way."""
+    if interrupts.received():
+        raise KeyboardInterrupt
+
+
 def _test_id(test):
     return suites.unwrap(test).id()
 
@@ -394,7 +402,11 @@ class DjangoPlugin(FastFixturesPlugin):
                 return f"{case}\n{line}"
         return None
 
+    def startContext(self, context):
+        _stop_if_interrupted()
+
     def startTest(self, test):
+        _stop_if_interrupted()
         if self.sql_capture is not None:
             self.sql_capture.start_test()
 

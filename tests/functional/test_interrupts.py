@@ -165,3 +165,45 @@ def test_ctrl_c_with_a_statement_half_way_leaves_the_class_clean(tmp_path, backe
     root = make_project(tmp_path / "busy", {"test_busy.py": BUSY_CONNECTION_TESTS}, fixtures={"items.json": ITEMS})
     interrupted_then_clean(root, ["--with-class-fixtures"], backend, tmp_path,
                            ["shop.tests.test_busy.PerClassTests.test_a_counts"], 2)
+
+
+SWALLOWED = '''
+    import os
+    import signal
+    import time
+
+    from django.test import TransactionTestCase
+
+    from shop.models import Item
+
+
+    class ASwallowsCtrlC(TransactionTestCase):
+        def test_swallows_it(self):
+            Item.objects.create(name="committed")
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)
+            except BaseException:
+                pass  # as a driver may, turning the interrupted call into its own error
+
+
+    class BNeverStarts(TransactionTestCase):
+        fixtures = ["items"]
+
+        def test_never_runs(self):
+            pass
+'''
+
+
+def test_a_swallowed_ctrl_c_still_stops_the_run_before_the_next_class(tmp_path, backend):
+    """Found by make chaos on MariaDB: a Ctrl-C in a test's transaction, taken by the driver,
+    let the next class set itself up on a broken transaction and print a traceback."""
+    root = make_project(tmp_path / "project", {"test_swallowed.py": SWALLOWED}, fixtures={"items.json": ITEMS})
+    env = backend_env(backend)
+    try:
+        run = run_nose(cwd=root, args=[*PLUGINS, "--with-reuse-db"], env=env)
+        assert_interrupted(run)
+        assert "shop.tests.test_swallowed.BNeverStarts.test_never_runs" not in run.outcomes, run.output
+        assert "interrupted (Ctrl-C): 1 of 2 tests did not run" in run.stderr, run.output
+    finally:
+        drop_kept_databases(backend, env, root)
