@@ -405,6 +405,14 @@ class DjangoPlugin(FastFixturesPlugin):
     def startContext(self, context):
         _stop_if_interrupted()
 
+    def handleError(self, test, err):
+        """After Ctrl-C an error is the interruption's doing (a driver turned the stopped
+        call into its own error, a cleanup met the half-done statement): not reported, the
+        run says it was interrupted and what did not run."""
+        return True if interrupts.received() else None
+
+    handleFailure = handleError
+
     def startTest(self, test):
         _stop_if_interrupted()
         if self.sql_capture is not None:

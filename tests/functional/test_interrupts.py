@@ -207,3 +207,37 @@ def test_a_swallowed_ctrl_c_still_stops_the_run_before_the_next_class(tmp_path, 
         assert "interrupted (Ctrl-C): 1 of 2 tests did not run" in run.stderr, run.output
     finally:
         drop_kept_databases(backend, env, root)
+
+
+CONVERTED = '''
+    import os
+    import signal
+
+    from django.test import TransactionTestCase
+
+
+    class AConvertsCtrlC(TransactionTestCase):
+        def test_converts_it(self):
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                import time; time.sleep(1)
+            except KeyboardInterrupt:
+                # as Django's constraint_checks_disabled() does when its cleanup statement
+                # meets the driver's stopped call ("Commands out of sync")
+                raise RuntimeError("Commands out of sync; you can't run this command now")
+
+
+    class BNeverStarts(TransactionTestCase):
+        def test_never_runs(self):
+            pass
+'''
+
+
+def test_an_error_the_ctrl_c_caused_is_not_reported(tmp_path):
+    """Found by make chaos on MariaDB: a Ctrl-C in a class's set-up, turned into the driver's
+    error by Django's cleanup, printed a traceback for the class."""
+    root = make_project(tmp_path / "project", {"test_converted.py": CONVERTED})
+    run = run_nose(cwd=root, args=PLUGINS, env={"DB_BACKEND": "sqlite"})
+    assert_interrupted(run)
+    assert "Commands out of sync" not in run.output
+    assert "interrupted (Ctrl-C): 1 of 2 tests did not run" in run.stderr, run.output
