@@ -17,6 +17,7 @@ sequences are any hashable keys (``(alias, name)`` in practice: a sequence's nam
 PostgreSQL, a table's on MySQL).
 """
 
+from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 
 
@@ -38,32 +39,44 @@ class ClassRun:
     floors: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # Only what the class moved: a state has every sequence, a class moves a few.
+        self._consumed = {name: value - self.start[name] for name, value in self.end.items()
+                          if name not in self.resets and name in self.start and value != self.start[name]}
+        self._reset_to = {name: value for name, value in self.end.items() if name in self.resets}
+
+    def _begun_one(self, state, name):
+        value = state[name]
+        if name in self.floors:
+            value = max(value, self.floors[name])
+        if name not in self.resets:
+            value += self.extra.get(name, 0)
+        return value
+
     def begun(self, state):
         """The values its tests start from in Django's order, from *state* before it."""
         values = dict(state)
-        for name, floor in self.floors.items():
+        for name in {*self.floors, *self.extra}:
             if name in values:
-                values[name] = max(values[name], floor)
-        for name, count in self.extra.items():
-            if name in values and name not in self.resets:
-                values[name] += count
+                values[name] = self._begun_one(state, name)
         return values
 
     def used(self):
         """Sequences its tests consumed and it did not reset: their values came from the classes before it."""
-        return {name for name, value in self.end.items()
-                if name not in self.resets and name in self.start and value != self.start[name]}
+        return set(self._consumed)
 
     def changes(self, state):
-        """``{sequence: value}`` after it, from *state* before it (Django's order)."""
-        begun = self.begun(state)
-        changed = {}
-        for name, value in self.end.items():
-            if name in self.resets:
-                changed[name] = value
-            elif name in self.start and name in begun:
-                changed[name] = begun[name] + value - self.start[name]
+        """``{sequence: value}`` it changed, from *state* before it (Django's order)."""
+        changed = dict(self._reset_to)
+        for name in {*self._consumed, *self.floors, *self.extra}:
+            if name in state and name in self.start and name in self.end and name not in self.resets:
+                changed[name] = self._begun_one(state, name) + self._consumed.get(name, 0)
         return changed
+
+    def differs(self, state):
+        """The sequences it used that it started at other values than *state* gives."""
+        return sorted((name for name in self._consumed
+                       if name not in state or self.start[name] != self._begun_one(state, name)), key=str)
 
 
 class SequenceReplay:
@@ -74,21 +87,37 @@ class SequenceReplay:
         self.rank = {key: index for index, key in enumerate(self.order)}
         self.initial = {}  # sequence -> value before the first class, as first seen
         self.runs = {}     # class key -> ClassRun
+        self._ranks = []   # ranks with a state kept (sorted): each class would otherwise
+        self._states = {}  # replay every class before it again (rank -> state before it)
 
     def __contains__(self, key):
         return key in self.rank
 
     def saw(self, values):
         """Values read before any class changed them (the first read of each sequence)."""
-        for name, value in values.items():
-            self.initial.setdefault(name, value)
+        new = {name: value for name, value in values.items() if name not in self.initial}
+        if new:
+            self.initial.update(new)
+            self._forget_states()
+
+    def _forget_states(self, rank=None):
+        """The kept states after *rank* (a class there ran), or all (a sequence was first seen)."""
+        cut = 0 if rank is None else bisect_right(self._ranks, rank)
+        for dropped in self._ranks[cut:]:
+            del self._states[dropped]
+        del self._ranks[cut:]
 
     def _state_before(self, rank):
-        state = dict(self.initial)
-        for key in self.order[:rank]:
+        index = bisect_right(self._ranks, rank)
+        base = self._ranks[index - 1] if index else 0
+        state = dict(self._states[base]) if index else dict(self.initial)
+        for key in self.order[base:rank]:
             run = self.runs.get(key)
             if run is not None:
                 state.update(run.changes(state))
+        if rank not in self._states:
+            insort(self._ranks, rank)
+        self._states[rank] = dict(state)
         return state
 
     def expected_start(self, key, floors=None, extra=None):
@@ -104,6 +133,7 @@ class SequenceReplay:
 
     def ran(self, key, run):
         self.runs[key] = run
+        self._forget_states(self.rank[key])
 
     def differing(self):
         """``[(class key, [sequences])]``: classes that used sequences they started at other
@@ -114,8 +144,7 @@ class SequenceReplay:
             run = self.runs.get(key)
             if run is None:
                 continue
-            begun = run.begun(state)
-            wrong = sorted((name for name in run.used() if run.start[name] != begun.get(name)), key=str)
+            wrong = run.differs(state)
             if wrong:
                 found.append((key, wrong))
             state.update(run.changes(state))

@@ -71,3 +71,12 @@ def test_a_class_whose_own_load_consumed_starts_after_what_it_consumed():
     # in Django's order b's load takes 1..40 and its test 41: it started where it did
     assert replay.differing() == []
     assert replay.expected_start("a", extra={"account": 40}) == {"account": 41}
+
+
+def test_a_sequence_first_seen_later_counts_for_the_classes_asked_about_after():
+    replay = SequenceReplay(["a", "b"])
+    replay.saw({"order": 1})
+    assert replay.expected_start("b") == {"order": 1}  # a state kept for b...
+    replay.saw({"order": 9, "ticket": 1})  # ...is asked again with the new sequence
+    replay.ran("a", ClassRun(start={"order": 1, "ticket": 1}, end={"order": 2, "ticket": 3}))
+    assert replay.expected_start("b") == {"order": 2, "ticket": 3}
