@@ -39,11 +39,12 @@ def _with_join_tables(models):
 class ClassSequences:
     """The replay of one serial run's TestCase classes, from the first class until ``finish``."""
 
-    def __init__(self, django_order):
+    def __init__(self, django_order, layer_sequences):
         self.replay = SequenceReplay(django_order)
-        self.values = {}     # alias -> SequenceValues
-        self.names = {}      # alias -> LayerSequences (its model -> sequence name cache)
-        self.current = None  # (class, aliases, start values, resets, extra) of the class running
+        self.values = {}     # alias -> SequenceValues or AutoIncrementValues
+        self.layer_sequences = layer_sequences  # alias -> LayerSequences, the bundling plugin's:
+        # their model -> sequence name lookups serve both
+        self.current = None  # (class, aliases, start values, resets, floors, extra) of the class running
         self.observed = set()
         self.finished = False
         self._restore_loaddata = None
@@ -88,8 +89,10 @@ class ClassSequences:
         loaddata resets when it loads them (Django's sequence_reset_sql; nothing on MariaDB)."""
         if connections[alias].vendor != "postgresql":
             return set()
-        sequences = self.names.setdefault(alias, LayerSequences(alias))
-        return {(alias, name) for name in sequences._sequence_names(_with_join_tables(models)).values() if name}
+        if alias not in self.layer_sequences:
+            self.layer_sequences[alias] = LayerSequences(alias)
+        names = self.layer_sequences[alias].sequence_names(_with_join_tables(models))
+        return {(alias, name) for name in names.values() if name}
 
     def _fixture_counters(self, alias, models):
         """What loading *models*' rows does to counters, not what a receiver's rows consume."""

@@ -32,7 +32,7 @@ class LayerSequences:
             return
         if len(key) != len(self.stack_key or ()) or any(a is not b for a, b in zip(key, self.stack_key)):
             self.stack_key, self.after_reset = key, {}  # other layers, other rows: every one set again
-        names = self._sequence_names(models)
+        names = self.sequence_names(models)
         current = self._values(set(names.values()) - {None})
         moved = [model for model in models
                  if names[model] not in current or self.after_reset.get(names[model], "?") != current[names[model]]]
@@ -48,7 +48,8 @@ class LayerSequences:
                 for sql in statements:
                     cursor.execute(sql)
 
-    def _sequence_names(self, models):
+    def sequence_names(self, models):
+        """``{model: its sequence's name or None}``, each model looked up once per run."""
         unknown = [model for model in models if model not in self.names]
         if unknown:
             parts = " UNION ALL ".join(f"SELECT {index}, pg_get_serial_sequence(%s, %s)"

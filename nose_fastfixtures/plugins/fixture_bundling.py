@@ -109,7 +109,7 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
                                      self._watch_for_chosen_fixtures(context)]
             self._reset_sequences(aliases)
         if sequences is not None and context in sequences:
-            self._start_sequences(sequences, context, aliases)
+            self._start_sequences(sequences, context)
 
     def _class_sequences(self):
         """The replay of key counters for this run's TestCase classes (database.class_sequences),
@@ -122,12 +122,12 @@ class FixtureBundlingPlugin(FastFixturesPlugin):
 
             classes = [cls for cls in self.django.class_order if issubclass(cls, TestCase)]
             if classes and any(replayable(connection) for connection in connections.all()):
-                self.class_sequences = ClassSequences(classes)
+                self.class_sequences = ClassSequences(classes, self.sequences)
             else:
                 self.serial = False  # nothing to replay: never asked again
         return self.class_sequences
 
-    def _start_sequences(self, sequences, cls, layer_aliases):
+    def _start_sequences(self, sequences, cls):
         models, extra = {}, {}
         for names, aliases, record, consumed in self.stack:
             for alias in aliases:
