@@ -283,17 +283,16 @@ class SpareConnections:
         return True
 
     def _watch(self, execute, sql, params, many, context):
-        if self.pending or self.kept or self.made:
-            text = sql if isinstance(sql, str) else str(sql)
-            if _SEES_SESSIONS.search(text):
-                self.close_spares(until_gone=True)  # the next connects open the next ones
-            wrapper = context["connection"]
-            if _SETS_CUSTOM.search(text):
-                self.tainted[wrapper.alias] = wrapper.connection
-                if _STORES.match(text):
-                    self.own_functions[wrapper.alias] = True  # later sessions may run it unseen
-            elif _MAKES_FUNCTIONS.match(text):
-                self.own_functions.pop(wrapper.alias, None)
+        text = sql if isinstance(sql, str) else str(sql)
+        if _SEES_SESSIONS.search(text):
+            self.close_spares(until_gone=True)  # the next connects open the next ones
+        wrapper = context["connection"]
+        if _SETS_CUSTOM.search(text):
+            self.tainted[wrapper.alias] = wrapper.connection
+            if _STORES.match(text):
+                self.own_functions[wrapper.alias] = True  # later sessions may run it unseen
+        elif _MAKES_FUNCTIONS.match(text):
+            self.own_functions.pop(wrapper.alias, None)
         return execute(sql, params, many, context)
 
     def close_spares(self, until_gone=False):
