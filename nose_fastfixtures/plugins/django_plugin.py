@@ -288,10 +288,11 @@ class DjangoPlugin(FastFixturesPlugin):
             units = suites.split_into_units(test)
             if self.shuffle_seed is not None:
                 sys.stderr.write(f"Using shuffle seed: {self._seed_display()}\n")  # Django's words
+            units = self._order(units, self.shuffle_seed)
             # Django's order of the classes, before the order hooks move them (bundling
             # works out the sequence values each class starts from in it)
-            self.class_order = _classes_in(self._order(units, self.shuffle_seed, hooks=False))
-            ordered_units = self._order(units, self.shuffle_seed)
+            self.class_order = _classes_in(units)
+            ordered_units = self._reorder(units)
         for select in self.selection_hooks:
             ordered_units = select(ordered_units)
         ordered = LazySuite(ordered_units)
@@ -311,25 +312,31 @@ class DjangoPlugin(FastFixturesPlugin):
         self.databases.start_spares()
         return ordered
 
-    def _order(self, units, seed=None, hooks=True):
+    def _order(self, units, seed=None):
         """*units* in Django's order, and the units inside each group (suites.is_group) too.
 
         A module or package with nose fixtures keeps its tests together, inside its
-        fixtures; inside it, its classes get Django's order and the order hooks as the
-        top-level units do (a whole run can sit inside one such package). With a shuffle
-        *seed*, classes and the tests inside each class are shuffled as Django shuffles them.
+        fixtures; inside it, its classes get Django's order as the top-level units do (a
+        whole run can sit inside one such package). With a shuffle *seed*, classes and the
+        tests inside each class are shuffled as Django shuffles them.
         """
         for unit in units:
             if suites.is_group(unit):
-                unit._tests = self._order(suites.children(unit), seed, hooks)
+                unit._tests = self._order(suites.children(unit), seed)
             else:
                 suites.sort_inside(unit, key=lambda child: ordering.rank(unit_kind(child)))
                 if seed is not None and isclass(getattr(unit, "context", None)):
                     unit._tests = ordering.shuffled(suites.children(unit), seed, key=_test_id)
         if seed is not None:
             units = ordering.shuffled(units, seed, key=_unit_name)
-        units = ordering.django_order(units, unit_kind)
-        for reorder in self.order_hooks if hooks else ():
+        return ordering.django_order(units, unit_kind)
+
+    def _reorder(self, units):
+        """*units* (in Django's order) as the order hooks move them, inside each group too."""
+        for unit in units:
+            if suites.is_group(unit):
+                unit._tests = self._reorder(suites.children(unit))
+        for reorder in self.order_hooks:
             units = reorder(units)
         return units
 
